@@ -1,0 +1,49 @@
+namespace Realtime.Channels;
+
+/// <summary>
+/// What a namespace allows and keeps. Everything is off by default, as in Centrifugo: a
+/// deployment turns on exactly what each namespace needs.
+/// </summary>
+public sealed class ChannelOptions
+{
+    /// <summary>Keep presence (who is subscribed) for the namespace's channels.</summary>
+    public bool Presence { get; set; }
+
+    /// <summary>Send join and leave pushes to subscribers that ask for them.</summary>
+    public bool JoinLeave { get; set; }
+
+    /// <summary>Send join and leave pushes to every subscriber.</summary>
+    public bool ForcePushJoinLeave { get; set; }
+
+    /// <summary>How many recent publications each channel keeps for history and recovery (0: none).</summary>
+    public int HistorySize { get; set; }
+
+    /// <summary>How long a channel's recent publications are kept after its last publish.</summary>
+    public TimeSpan HistoryTtl { get; set; }
+
+    /// <summary>Subscribers recover missed publications on resubscribe even when they did not ask.</summary>
+    public bool ForceRecovery { get; set; }
+
+    /// <summary>The gateway checks each subscriber's stream for gaps and makes it recover.</summary>
+    public bool ForcePositioning { get; set; }
+
+    /// <summary>Subscribers of a channel may publish to it.</summary>
+    public bool AllowPublishForSubscriber { get; set; }
+
+    /// <summary>Any authenticated client may publish, subscribed or not.</summary>
+    public bool AllowPublishForClient { get; set; }
+
+    /// <summary>Any authenticated client may subscribe without a subscription token.</summary>
+    public bool AllowSubscribeForClient { get; set; }
+
+    /// <summary>Subscribers may ask for presence.</summary>
+    public bool AllowPresenceForSubscriber { get; set; }
+
+    /// <summary>Subscribers may ask for history.</summary>
+    public bool AllowHistoryForSubscriber { get; set; }
+
+    /// <summary>Channels ending in <c>#user1,user2</c> may be subscribed to by the users they name.</summary>
+    public bool AllowUserLimitedChannels { get; set; }
+
+    public bool HistoryEnabled => HistorySize > 0 && HistoryTtl > TimeSpan.Zero;
+}

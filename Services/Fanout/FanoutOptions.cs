@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Realtime.Fanout;
+
+/// <summary>The <c>Fanout</c> configuration section.</summary>
+public sealed class FanoutOptions
+{
+    public const string SectionName = "Fanout";
+
+    /// <summary>
+    /// How long a sequenced publication id is remembered, so a redelivered log record is neither
+    /// sequenced nor delivered twice. Must exceed the longest redelivery delay of the log.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a channel's offset and epoch outlive its last publication. When they expire the
+    /// channel starts a new epoch.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan StreamMetaTtl { get; set; } = TimeSpan.FromDays(30);
+}

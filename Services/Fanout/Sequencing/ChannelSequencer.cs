@@ -1,0 +1,62 @@
+using System.Reflection;
+using Microsoft.Extensions.Options;
+using Realtime.Channels;
+using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Publications;
+using StackExchange.Redis;
+
+namespace Realtime.Fanout.Sequencing;
+
+/// <summary>
+/// Gives a publication its place in its channel's stream and delivers it, in one atomic Redis
+/// script (see <c>sequence.lua</c>).
+/// </summary>
+public sealed class ChannelSequencer(
+    IConnectionMultiplexer redis,
+    ChannelNamespaces namespaces,
+    IOptions<FanoutOptions> fanout,
+    IOptions<DeliveryOptions> delivery)
+{
+    private static readonly string Script = LoadScript();
+
+    /// <summary>Starts sequencing; Redis runs calls from one caller in the order they were made.</summary>
+    public async Task<SequencingResult> SequenceAsync(PublicationEnvelope publication, ReadOnlyMemory<byte> payload)
+    {
+        var options = namespaces.Resolve(publication.Channel) ?? new ChannelOptions();
+        var historySize = options.HistoryEnabled ? options.HistorySize : 0;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
+            [
+                ChannelKeys.Meta(publication.Channel),
+                ChannelKeys.History(publication.Channel),
+                ChannelKeys.Published(publication.Channel, publication.Id),
+            ],
+            [
+                payload,
+                historySize,
+                (long)Math.Ceiling(options.HistoryTtl.TotalSeconds),
+                ChannelKeys.DeliveryName(publication.Channel),
+                NewEpoch(),
+                (long)fanout.Value.DeduplicationWindow.TotalSeconds,
+                (long)fanout.Value.StreamMetaTtl.TotalSeconds,
+                delivery.Value.ShardedPubSub ? "1" : "0",
+            ]))!;
+
+        return new SequencingResult(
+            Sequenced: (long)result[0] == 1,
+            new SequencedPublication(publication, (ulong)(long)result[1], (string?)result[2] ?? ""));
+    }
+
+    /// <summary>A short random epoch: enough to tell one life of a stream from the next.</summary>
+    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..8];
+
+    private static string LoadScript()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("sequence.lua")
+            ?? throw new InvalidOperationException("sequence.lua is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>What sequencing did: <see cref="Sequenced"/> is false for a publication sequenced before (a redelivery).</summary>
+public sealed record SequencingResult(bool Sequenced, SequencedPublication Publication);

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Realtime.Messaging.Log;
+
+/// <summary>Which transport carries the publication log, and how consumers read it.</summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    public LogTransport Transport { get; set; } = LogTransport.RedisStreams;
+
+    /// <summary>Most records a consumer takes in one batch.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How long a consumer waits for new records before asking again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Pause before a failed batch is handled again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Oldest records a Redis stream keeps (approximate MAXLEN). Consumers normally lag by far
+    /// fewer; the bound keeps Redis memory finite when a consumer group is gone for good.
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public long RedisStreamMaxLength { get; set; } = 1_000_000;
+}
+
+public enum LogTransport
+{
+    RedisStreams,
+    Kafka,
+    Dapr,
+}

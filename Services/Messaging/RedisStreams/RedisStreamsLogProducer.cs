@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Realtime.Messaging.Log;
+using Realtime.Messaging.Telemetry;
+using StackExchange.Redis;
+
+namespace Realtime.Messaging.RedisStreams;
+
+/// <summary>Appends log records to a Redis stream per topic (XADD, trimmed approximately).</summary>
+internal sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptions<MessagingOptions> options) : ILogProducer
+{
+    public async Task AppendAsync(string topic, LogRecord record, CancellationToken cancellationToken)
+    {
+        using var activity = MessagingTelemetry.StartAppend(topic, "redis");
+        var started = Stopwatch.GetTimestamp();
+        var headers = activity is null ? record.Headers : TraceContext.Capture(activity);
+        var fields = new NameValueEntry[2 + headers.Count];
+        fields[0] = new NameValueEntry(RedisStreamKeys.KeyField, record.Key);
+        fields[1] = new NameValueEntry(RedisStreamKeys.PayloadField, record.Payload);
+        var i = 2;
+        foreach (var (name, value) in headers)
+        {
+            fields[i++] = new NameValueEntry(RedisStreamKeys.HeaderPrefix + name, value);
+        }
+
+        await redis.GetDatabase().StreamAddAsync(
+            RedisStreamKeys.Topic(topic), fields,
+            maxLength: options.Value.RedisStreamMaxLength, useApproximateMaxLength: true).WaitAsync(cancellationToken);
+
+        MessagingTelemetry.Appended.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        MessagingTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("messaging.destination.name", topic));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Realtime.Messaging.Telemetry;
+
+/// <summary>The publication log's spans and metrics (names follow OpenTelemetry's messaging conventions).</summary>
+public static class MessagingTelemetry
+{
+    public const string Name = "Realtime.Messaging";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Appended = Meter.CreateCounter<long>(
+        "realtime.log.appended", "{record}", "Records appended to the publication log.");
+
+    public static readonly Counter<long> Consumed = Meter.CreateCounter<long>(
+        "realtime.log.consumed", "{record}", "Records handled and acknowledged by a consumer group.");
+
+    public static readonly Counter<long> HandlerFailures = Meter.CreateCounter<long>(
+        "realtime.log.handler_failures", "{batch}", "Batches whose handler failed and will be delivered again.");
+
+    public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>(
+        "realtime.log.append.duration", "s", "Time until the transport durably accepted an appended record.");
+
+    public static Activity? StartAppend(string topic, string transport)
+    {
+        var activity = Source.StartActivity($"send {topic}", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", transport);
+        activity?.SetTag("messaging.destination.name", topic);
+        return activity;
+    }
+
+    public static Activity? StartProcess(string topic, string group, LogRecordTrace trace)
+    {
+        var activity = Source.StartActivity($"process {topic}", ActivityKind.Consumer, trace.Context);
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.consumer.group.name", group);
+        return activity;
+    }
+}
+
+/// <summary>The trace context a consumed record carried.</summary>
+public readonly record struct LogRecordTrace(ActivityContext Context)
+{
+    public static LogRecordTrace From(Log.LogRecord record) => new(TraceContext.Extract(record.Headers));
+}
