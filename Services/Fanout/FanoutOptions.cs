@@ -13,11 +13,4 @@ public sealed class FanoutOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// How long a channel's offset and epoch outlive its last publication. When they expire the
-    /// channel starts a new epoch.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
-    public TimeSpan StreamMetaTtl { get; set; } = TimeSpan.FromDays(30);
 }

@@ -35,9 +35,9 @@ public sealed class ChannelSequencer(
                 historySize,
                 (long)Math.Ceiling(options.HistoryTtl.TotalSeconds),
                 ChannelKeys.DeliveryName(publication.Channel),
-                NewEpoch(),
+                ChannelStreams.NewEpoch(),
                 (long)fanout.Value.DeduplicationWindow.TotalSeconds,
-                (long)fanout.Value.StreamMetaTtl.TotalSeconds,
+                (long)delivery.Value.StreamMetaTtl.TotalSeconds,
                 delivery.Value.ShardedPubSub ? "1" : "0",
             ]))!;
 
@@ -45,9 +45,6 @@ public sealed class ChannelSequencer(
             Sequenced: (long)result[0] == 1,
             new SequencedPublication(publication, (ulong)(long)result[1], (string?)result[2] ?? ""));
     }
-
-    /// <summary>A short random epoch: enough to tell one life of a stream from the next.</summary>
-    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..8];
 
     private static string LoadScript()
     {

@@ -9,6 +9,10 @@ namespace Realtime.Protocol.Replies;
 /// </summary>
 public static class ReplyWriter
 {
+    public static readonly JsonEncodedText PingMethod = JsonEncodedText.Encode("ping");
+    public static readonly JsonEncodedText PublishMethod = JsonEncodedText.Encode("publish");
+    public static readonly JsonEncodedText UnsubscribeMethod = JsonEncodedText.Encode("unsubscribe");
+
     public static void Error(Utf8JsonWriter w, uint id, ProtocolError error)
     {
         w.WriteStartObject();
@@ -26,7 +30,7 @@ public static class ReplyWriter
     }
 
     /// <summary>A reply whose result has no fields: <c>{"id":1,"publish":{}}</c>.</summary>
-    public static void Empty(Utf8JsonWriter w, uint id, ReadOnlySpan<byte> method)
+    public static void Empty(Utf8JsonWriter w, uint id, JsonEncodedText method)
     {
         w.WriteStartObject();
         w.WriteNumber("id"u8, id);

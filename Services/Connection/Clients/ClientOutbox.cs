@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Realtime.Connection.Telemetry;
+using Realtime.Protocol.Codes;
+
+namespace Realtime.Connection.Clients;
+
+/// <summary>
+/// A client's bounded queue of outgoing frames and the writer that drains it. Frames waiting
+/// together are coalesced into one newline-delimited WebSocket message. No writer task exists
+/// while the queue is empty, and the coalescing buffer is rented only for one write, so an
+/// idle connection holds no buffer.
+/// </summary>
+internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Action<Disconnect> onWriteFailure)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<ReadOnlyMemory<byte>> _queue = new();
+    private int _queuedBytes;
+    private bool _writing;
+    private Disconnect? _close;
+    private bool _completed;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    /// <summary>Completes once the close frame was written (or writing became impossible).</summary>
+    public Task Completion => _drained.Task;
+
+    /// <summary>Queues a frame; false when the client is too far behind (the caller disconnects it as slow).</summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _completed)
+            {
+                return true; // Closing: late frames are dropped, which is not the client's fault.
+            }
+
+            if (_queue.Count >= options.MaxQueuedMessages || _queuedBytes + frame.Length > options.MaxQueuedBytes)
+            {
+                return false;
+            }
+
+            _queue.Enqueue(frame);
+            _queuedBytes += frame.Length;
+            GatewayMetrics.QueuedBytes.Add(frame.Length);
+            StartWriterIfIdle();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Writes what is queued, then a close frame with the disconnect's code. With
+    /// <paramref name="discardQueued"/> the queued frames are dropped first (slow clients).
+    /// </summary>
+    public void Close(Disconnect disconnect, bool discardQueued)
+    {
+        lock (_gate)
+        {
+            if (_close is not null || _completed)
+            {
+                return;
+            }
+
+            _close = disconnect;
+            if (discardQueued)
+            {
+                GatewayMetrics.QueuedBytes.Add(-_queuedBytes);
+                _queue.Clear();
+                _queuedBytes = 0;
+            }
+
+            StartWriterIfIdle();
+        }
+    }
+
+    private void StartWriterIfIdle()
+    {
+        if (!_writing)
+        {
+            _writing = true;
+            _ = Task.Run(WriteLoopAsync);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        using var timeout = new CancellationTokenSource();
+        while (true)
+        {
+            ReadOnlyMemory<byte> single = default;
+            byte[]? rented = null;
+            int length = 0, frames = 0;
+            Disconnect? close = null;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    if (_close is { } pending && !_completed)
+                    {
+                        close = pending;
+                    }
+                    else
+                    {
+                        _writing = false;
+                        _queue.TrimExcess();
+                        return;
+                    }
+                }
+                else
+                {
+                    (single, rented, length, frames) = TakeBatch();
+                }
+            }
+
+            try
+            {
+                timeout.CancelAfter(options.WriteTimeout);
+                if (close is { } disconnect)
+                {
+                    await CloseSocketAsync(disconnect, timeout.Token);
+                    return;
+                }
+
+                var payload = rented is null ? single : rented.AsMemory(0, length);
+                await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                GatewayMetrics.RecordSent(length, frames);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                Complete();
+                onWriteFailure(Disconnect.WriteError);
+                return;
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+
+                if (!timeout.TryReset())
+                {
+                    // A fired timer cannot be reset; the loop ends on the failure path above.
+                }
+            }
+        }
+    }
+
+    /// <summary>Dequeues frames up to the coalescing limit (caller holds the lock).</summary>
+    private (ReadOnlyMemory<byte> Single, byte[]? Rented, int Length, int Frames) TakeBatch()
+    {
+        var first = _queue.Dequeue();
+        var length = first.Length;
+        var frames = 1;
+        if (_queue.Count == 0 || length + 1 + _queue.Peek().Length > options.MaxCoalescedBytes)
+        {
+            Release(length);
+            return (first, null, length, frames);
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(options.MaxCoalescedBytes);
+        first.Span.CopyTo(rented);
+        while (_queue.Count > 0 && length + 1 + _queue.Peek().Length <= options.MaxCoalescedBytes)
+        {
+            var next = _queue.Dequeue();
+            rented[length++] = (byte)'\n';
+            next.Span.CopyTo(rented.AsSpan(length));
+            length += next.Length;
+            frames++;
+        }
+
+        Release(length - (frames - 1));
+        return (default, rented, length, frames);
+    }
+
+    private void Release(int bytes)
+    {
+        _queuedBytes -= bytes;
+        GatewayMetrics.QueuedBytes.Add(-bytes);
+    }
+
+    private async Task CloseSocketAsync(Disconnect disconnect, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, disconnect.Reason, cancellationToken);
+            }
+        }
+        finally
+        {
+            Complete();
+        }
+    }
+
+    private void Complete()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            _writing = false;
+            GatewayMetrics.QueuedBytes.Add(-_queuedBytes);
+            _queue.Clear();
+            _queuedBytes = 0;
+        }
+
+        _drained.TrySetResult();
+    }
+}

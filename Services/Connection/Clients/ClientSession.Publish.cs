@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Realtime.Connection.Telemetry;
+using Realtime.Messaging.Log;
+using Realtime.Messaging.Publications;
+using Realtime.Messaging.Telemetry;
+using Realtime.Protocol.Codes;
+using Realtime.Protocol.Commands;
+using Realtime.Protocol.Replies;
+using StackExchange.Redis;
+
+namespace Realtime.Connection.Clients;
+
+internal sealed partial class ClientSession
+{
+    /// <summary>
+    /// Appends the publication to the log and acknowledges it only once the log durably has it:
+    /// from then on it reaches subscribers live or through recovery.
+    /// </summary>
+    private async Task HandlePublishAsync(uint id, PublishRequest request)
+    {
+        var channel = request.Channel;
+        if (!_node.Namespaces.IsValidName(channel) || request.Data.IsEmpty)
+        {
+            ReplyError(id, ProtocolError.BadRequest);
+            return;
+        }
+
+        if (_node.Namespaces.Resolve(channel) is not { } options)
+        {
+            ReplyError(id, ProtocolError.UnknownChannel);
+            return;
+        }
+
+        var allowed = options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.ContainsKey(channel));
+        if (!allowed)
+        {
+            ReplyError(id, ProtocolError.PermissionDenied);
+            return;
+        }
+
+        using var activity = GatewayTelemetry.Source.StartActivity("publish", ActivityKind.Server);
+        activity?.SetTag("realtime.channel", channel);
+        activity?.SetTag("realtime.client", ClientId);
+        var publication = new PublicationEnvelope
+        {
+            Id = PublicationEnvelope.NewId(),
+            Channel = channel,
+            Data = request.Data,
+            Info = new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),
+            Time = _node.Time.GetUtcNow().ToUnixTimeMilliseconds(),
+            TraceParent = activity?.Id,
+        };
+
+        try
+        {
+            // Encoded here, while request.Data still points into the frame buffer.
+            var record = new LogRecord(channel, PublicationCodec.Encode(publication), TraceContext.Capture(activity));
+            await _node.Log.AppendAsync(LogTopics.Publications, record, CancellationToken.None);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or Confluent.Kafka.KafkaException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogPublishFailed(_node.Logger, e, channel);
+            ReplyError(id, ProtocolError.Internal);
+            return;
+        }
+
+        ReplyEmpty(id, ReplyWriter.PublishMethod);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing to {Channel} failed: the log did not accept it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string channel);
+}

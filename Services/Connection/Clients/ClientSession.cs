@@ -1,0 +1,295 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Realtime.Connection.Hub;
+using Realtime.Connection.Telemetry;
+using Realtime.Protocol;
+using Realtime.Protocol.Codes;
+using Realtime.Protocol.Commands;
+using Realtime.Protocol.Replies;
+
+namespace Realtime.Connection.Clients;
+
+/// <summary>
+/// One client connection: reads its frames, runs its commands one after another (so a
+/// client's publications keep their order), and owns its subscriptions. Replies and pushes go
+/// out through its <see cref="ClientOutbox"/>.
+/// </summary>
+internal sealed partial class ClientSession : ISubscriber, IDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly GatewayNode _node;
+    private readonly ClientOutbox _outbox;
+    private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly List<Command> _commands = [];
+    private readonly Lock _disconnectGate = new();
+    private Disconnect? _disconnect;
+
+    public ClientSession(WebSocket socket, GatewayNode node)
+    {
+        _socket = socket;
+        _node = node;
+        _outbox = new ClientOutbox(socket, node.Options, Disconnect);
+    }
+
+    /// <summary>The client id, assigned at connect.</summary>
+    public string ClientId { get; } = Guid.NewGuid().ToString();
+
+    public ClientIdentity? Identity { get; private set; }
+
+    /// <summary>Long-lived sessions are registered with the node for heartbeats and drain.</summary>
+    internal HeartbeatState Heartbeat { get; } = new();
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
+        GatewayMetrics.Connections.Add(1);
+        _node.Sessions.Add(this);
+        try
+        {
+            await ReadLoopAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            // The peer vanished; nothing to tell it.
+        }
+        finally
+        {
+            _node.Sessions.Remove(this);
+            CleanUp();
+            GatewayMetrics.Connections.Add(-1);
+            GatewayMetrics.RecordDisconnect((_disconnect ?? Protocol.Codes.Disconnect.ConnectionClosed).Code);
+            await FinishCloseAsync();
+        }
+    }
+
+    /// <summary>Closes the connection with a code; queued frames are written first unless the client is slow.</summary>
+    public void Disconnect(Disconnect disconnect)
+    {
+        lock (_disconnectGate)
+        {
+            if (_disconnect is not null)
+            {
+                return;
+            }
+
+            _disconnect = disconnect;
+        }
+
+        LogDisconnect(_node.Logger, ClientId, disconnect.Code, disconnect.Reason);
+        var slow = disconnect.Code == Protocol.Codes.Disconnect.Slow.Code || disconnect.Code == Protocol.Codes.Disconnect.WriteError.Code;
+        _outbox.Close(disconnect, discardQueued: slow);
+        if (slow)
+        {
+            CancelQuietly(_closed);
+        }
+        else
+        {
+            // Stop reading once the close frame is out; the read loop then ends.
+            _ = _outbox.Completion.ContinueWith(static (_, state) => CancelQuietly((CancellationTokenSource)state!), _closed,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session already finished.
+        }
+    }
+
+    public void Push(ReadOnlyMemory<byte> frame)
+    {
+        if (!_outbox.TryEnqueue(frame))
+        {
+            Disconnect(Protocol.Codes.Disconnect.Slow);
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var maxFrame = _node.Options.MaxFrameSize;
+        while (true)
+        {
+            // A zero-byte read waits for data without holding a buffer: idle connections cost no buffer memory.
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, maxFrame + 1));
+            try
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length > maxFrame)
+                        {
+                            Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
+                            return;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxFrame + 1));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (length > maxFrame)
+                {
+                    Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
+                    return;
+                }
+
+                GatewayMetrics.RecordReceived(length);
+                if (!await HandleFrameAsync(buffer.AsMemory(0, length)))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Runs a frame's commands in order; false once the connection is closing.</summary>
+    private async Task<bool> HandleFrameAsync(ReadOnlyMemory<byte> frame)
+    {
+        Heartbeat.MarkActivity();
+        _commands.Clear();
+        try
+        {
+            CommandDecoder.Decode(frame, _commands);
+        }
+        catch (MalformedCommandException e)
+        {
+            LogMalformed(_node.Logger, ClientId, e.Message);
+            Disconnect(Protocol.Codes.Disconnect.BadRequest);
+            return false;
+        }
+
+        foreach (var command in _commands)
+        {
+            if (_disconnect is not null)
+            {
+                return false;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await HandleCommandAsync(command);
+            GatewayMetrics.RecordCommand(command.Request.Method, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        return _disconnect is null;
+    }
+
+    private Task HandleCommandAsync(Command command)
+    {
+        if (Identity is null && command.Request is not (ConnectRequest or PongRequest))
+        {
+            Disconnect(Protocol.Codes.Disconnect.BadRequest);
+            return Task.CompletedTask;
+        }
+
+        switch (command.Request)
+        {
+            case PongRequest:
+                Heartbeat.MarkPong();
+                return Task.CompletedTask;
+            case PingRequest:
+                ReplyEmpty(command.Id, ReplyWriter.PingMethod);
+                return Task.CompletedTask;
+            case ConnectRequest connect:
+                return HandleConnectAsync(command.Id, connect);
+            case SubscribeRequest subscribe:
+                return HandleSubscribeAsync(command.Id, subscribe);
+            case UnsubscribeRequest unsubscribe:
+                HandleUnsubscribe(command.Id, unsubscribe);
+                return Task.CompletedTask;
+            case PublishRequest publish:
+                return HandlePublishAsync(command.Id, publish);
+            case UnknownMethodRequest:
+                ReplyError(command.Id, ProtocolError.MethodNotFound);
+                return Task.CompletedTask;
+            default:
+                ReplyError(command.Id, ProtocolError.NotAvailable);
+                return Task.CompletedTask;
+        }
+    }
+
+    private void Reply<TState>(TState state, Action<Utf8JsonWriter, TState> write) => Push(FrameEncoder.Encode(state, write));
+
+    private void ReplyEmpty(uint id, JsonEncodedText method) =>
+        Reply((id, method), static (w, s) => ReplyWriter.Empty(w, s.id, s.method));
+
+    private void ReplyError(uint id, ProtocolError error)
+    {
+        GatewayMetrics.RecordError(error.Code);
+        Reply((id, error), static (w, s) => ReplyWriter.Error(w, s.id, s.error));
+    }
+
+    private void CleanUp()
+    {
+        foreach (var subscription in _subscriptions.Values)
+        {
+            _node.Hub.Remove(subscription);
+            GatewayMetrics.Subscriptions.Add(-1);
+            if (Identity is not null && _node.Namespaces.Resolve(subscription.Channel) is { Presence: true })
+            {
+                _node.Presence.Leave(subscription.Channel, ClientId);
+            }
+        }
+
+        _subscriptions.Clear();
+    }
+
+    private async Task FinishCloseAsync()
+    {
+        if (_disconnect is null && _socket.State == WebSocketState.CloseReceived)
+        {
+            // The client closed: answer its close frame through the outbox so writes never overlap.
+            _disconnect = Protocol.Codes.Disconnect.ConnectionClosed;
+            _outbox.Close(new Disconnect((ushort)WebSocketCloseStatus.NormalClosure, ""), discardQueued: true);
+        }
+
+        await _outbox.Completion.WaitAsync(_node.Options.WriteTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_socket.State != WebSocketState.Closed)
+        {
+            _socket.Abort();
+        }
+    }
+
+    public void Dispose() => _closed.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Disconnecting client {Client}: {Code} {Reason}")]
+    private static partial void LogDisconnect(ILogger logger, string client, ushort code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {Client} sent a malformed frame: {Problem}")]
+    private static partial void LogMalformed(ILogger logger, string client, string problem);
+}

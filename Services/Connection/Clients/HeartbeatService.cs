@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Realtime.Protocol;
+using Realtime.Protocol.Codes;
+
+namespace Realtime.Connection.Clients;
+
+/// <summary>
+/// One timer for the whole node: every second it pings the sessions that are due, closes those
+/// whose pong is overdue (3012) and those that never sent connect (3502). No per-connection
+/// timers exist.
+/// </summary>
+internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<GatewayOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var ping = options.Value.PingInterval;
+        var pong = options.Value.PongTimeout;
+        var stale = options.Value.StaleTimeout;
+        while (await TickAsync(timer, stoppingToken))
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var session in sessions.Snapshot())
+            {
+                var heartbeat = session.Heartbeat;
+                if (session.Identity is null)
+                {
+                    if (Stopwatch.GetElapsedTime(heartbeat.LastActivity, now) > stale)
+                    {
+                        session.Disconnect(Disconnect.Stale);
+                    }
+
+                    continue;
+                }
+
+                var sentAt = heartbeat.PingSentAt;
+                if (sentAt != 0)
+                {
+                    if (Stopwatch.GetElapsedTime(sentAt, now) > pong)
+                    {
+                        session.Disconnect(Disconnect.NoPong);
+                    }
+                }
+                else if (Stopwatch.GetElapsedTime(heartbeat.LastPing, now) >= ping)
+                {
+                    // Pings go out on schedule whatever else the client sends: the SDK counts on them.
+                    heartbeat.MarkPingSent(now);
+                    session.Push(FrameEncoder.Ping);
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using Realtime.Channels;
+using Realtime.Connection.Clients;
+using Realtime.Connection.Hub;
+using Realtime.Connection.Presence;
+using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Log;
+
+namespace Realtime.Connection;
+
+/// <summary>
+/// This gateway node: what every client session shares — options, the channel hub, the
+/// publication log, presence reporting and the registry of live sessions.
+/// </summary>
+internal sealed class GatewayNode(
+    IOptions<GatewayOptions> options,
+    ChannelNamespaces namespaces,
+    ChannelHub hub,
+    ChannelStreams streams,
+    ILogProducer log,
+    PresenceReporter presence,
+    SessionRegistry sessions,
+    TimeProvider time,
+    ILogger<GatewayNode> logger)
+{
+    public GatewayOptions Options { get; } = options.Value;
+
+    public string Name { get; } = options.Value.ResolveNodeName();
+
+    public ChannelNamespaces Namespaces { get; } = namespaces;
+
+    public ChannelHub Hub { get; } = hub;
+
+    public ChannelStreams Streams { get; } = streams;
+
+    public ILogProducer Log { get; } = log;
+
+    public PresenceReporter Presence { get; } = presence;
+
+    public SessionRegistry Sessions { get; } = sessions;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+}

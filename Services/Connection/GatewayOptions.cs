@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Realtime.Connection;
+
+/// <summary>The <c>Gateway</c> configuration section: how the connection service treats clients.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>This node's name in logs, metrics and the connect reply; defaults to host and process.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>Origins allowed to open a WebSocket (browser clients). Empty: only requests without an Origin header.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Let clients connect without a token, as anonymous users. Development only.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Seconds between server pings (<c>{}</c>); sent to the client in the connect reply.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long the server waits for the client's pong before closing with 3012.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>A connection that has not sent connect within this time is closed with 3502 (stale).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan StaleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest incoming frame, in bytes; a larger one closes the connection with 3510.</summary>
+    [Range(64, 64 * 1024 * 1024)]
+    public int MaxFrameSize { get; set; } = 64 * 1024;
+
+    /// <summary>Most bytes waiting to be written to one client before it is disconnected as slow (3008).</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxQueuedBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most frames waiting to be written to one client before it is disconnected as slow (3008).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedMessages { get; set; } = 4096;
+
+    /// <summary>Queued frames are coalesced into one WebSocket message of at most this many bytes.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxCoalescedBytes { get; set; } = 64 * 1024;
+
+    /// <summary>A single write that takes longer than this aborts the connection (the peer stopped reading).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often queued presence joins and leaves are sent to the presence service, in one batch.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan PresenceFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How often this node re-reports every present client so entries do not expire. Keep it
+    /// well below the presence service's entry TTL.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PresenceRefreshInterval { get; set; } = TimeSpan.FromSeconds(8);
+
+    public string ResolveNodeName() =>
+        string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Realtime.Messaging.Delivery;
+using Realtime.Protocol;
+using Realtime.Protocol.Replies;
+using StackExchange.Redis;
+
+namespace Realtime.Connection.Hub;
+
+/// <summary>
+/// The node's channels and their local subscribers. A publication arriving from Redis is
+/// decoded and encoded as a push once, and the same bytes are queued to every subscriber.
+/// </summary>
+internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<ChannelHub> logger)
+{
+    private readonly ConcurrentDictionary<string, HubChannel> _channels = new(StringComparer.Ordinal);
+
+    public int ChannelCount => _channels.Count;
+
+    /// <summary>Adds a subscriber; completes once this node receives the channel's publications.</summary>
+    public async Task AddAsync(ChannelSubscription subscription)
+    {
+        while (true)
+        {
+            var channel = _channels.GetOrAdd(subscription.Channel, static name => new HubChannel(name));
+            Task<ChannelMessageQueue> ready;
+            lock (channel)
+            {
+                if (channel.Closed)
+                {
+                    continue; // Lost a race with the last unsubscribe; take the fresh entry.
+                }
+
+                channel.Subscribers = channel.Subscribers.Add(subscription);
+                channel.Ready ??= listener.SubscribeAsync(channel.Name, message => Deliver(channel, message));
+                ready = channel.Ready;
+            }
+
+            try
+            {
+                await ready;
+                return;
+            }
+            catch
+            {
+                Remove(subscription);
+                throw;
+            }
+        }
+    }
+
+    public void Remove(ChannelSubscription subscription)
+    {
+        if (!_channels.TryGetValue(subscription.Channel, out var channel))
+        {
+            return;
+        }
+
+        Task<ChannelMessageQueue>? toClose = null;
+        lock (channel)
+        {
+            channel.Subscribers = channel.Subscribers.Remove(subscription);
+            if (channel.Subscribers.IsEmpty && !channel.Closed)
+            {
+                channel.Closed = true;
+                _channels.TryRemove(new KeyValuePair<string, HubChannel>(channel.Name, channel));
+                toClose = channel.Ready;
+            }
+        }
+
+        if (toClose is not null)
+        {
+            _ = UnsubscribeAsync(channel.Name, toClose);
+        }
+    }
+
+    private async Task UnsubscribeAsync(string channel, Task<ChannelMessageQueue> subscribed)
+    {
+        try
+        {
+            var queue = await subscribed;
+            await queue.UnsubscribeAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnsubscribeFailed(e, channel);
+        }
+    }
+
+    private void Deliver(HubChannel channel, ReadOnlyMemory<byte> message)
+    {
+        Messaging.Publications.SequencedPublication sequenced;
+        try
+        {
+            sequenced = DeliveryMessage.Decode(message);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            LogMalformedDelivery(e, channel.Name);
+            return;
+        }
+
+        var frame = FrameEncoder.Encode(sequenced, static (w, s) => PushWriter.Publication(w, s.Publication.Channel, s.ToClientPublication()));
+        var subscribers = channel.Subscribers;
+        foreach (var subscription in subscribers)
+        {
+            subscription.Deliver(frame, sequenced.Offset);
+        }
+
+        Telemetry.GatewayDelivery.Record(sequenced, subscribers.Length);
+    }
+
+    private sealed class HubChannel(string name)
+    {
+        public string Name { get; } = name;
+        public ImmutableArray<ChannelSubscription> Subscribers { get; set; } = [];
+        public Task<ChannelMessageQueue>? Ready { get; set; }
+        public bool Closed { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe this node from channel {Channel}")]
+    private partial void LogUnsubscribeFailed(Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a malformed delivery message on channel {Channel}")]
+    private partial void LogMalformedDelivery(Exception exception, string channel);
+}

@@ -1,0 +1,140 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Realtime.Connection.Clients;
+using Realtime.Contracts;
+
+namespace Realtime.Connection.Presence;
+
+/// <summary>
+/// Reports this node's presence changes to the presence service in batches: joins and leaves
+/// every <see cref="GatewayOptions.PresenceFlushInterval"/>, and every present client again
+/// every <see cref="GatewayOptions.PresenceRefreshInterval"/> so its entry stays alive. A failed
+/// report is kept and sent again.
+/// </summary>
+internal sealed partial class PresenceReporter(
+    IHttpClientFactory httpClients,
+    IOptions<GatewayOptions> options,
+    ILogger<PresenceReporter> logger) : BackgroundService
+{
+    public const string HttpClientName = "presence";
+    private const int MaxBatch = 1000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Channel, string Client), PresenceEntry> _present = [];
+    private List<PresenceEntry> _joins = [];
+    private List<PresenceLeave> _leaves = [];
+    private readonly string _node = options.Value.ResolveNodeName();
+
+    public void Join(string channel, string client, ClientIdentity identity)
+    {
+        JsonElement? connInfo = identity.Info.IsEmpty ? null : JsonDocument.Parse(identity.Info.Utf8).RootElement.Clone();
+        var entry = new PresenceEntry(channel, client, identity.User, connInfo, ChanInfo: null);
+        lock (_gate)
+        {
+            _present[(channel, client)] = entry;
+            _joins.Add(entry);
+        }
+    }
+
+    public void Leave(string channel, string client)
+    {
+        lock (_gate)
+        {
+            _present.Remove((channel, client));
+            _leaves.Add(new PresenceLeave(channel, client));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PresenceFlushInterval);
+        var nextRefresh = DateTime.UtcNow + options.Value.PresenceRefreshInterval;
+        while (await TickAsync(timer, stoppingToken))
+        {
+            List<PresenceEntry> joins;
+            List<PresenceLeave> leaves;
+            List<PresenceEntry> refreshes = [];
+            lock (_gate)
+            {
+                (joins, _joins) = (_joins, []);
+                (leaves, _leaves) = (_leaves, []);
+                if (DateTime.UtcNow >= nextRefresh)
+                {
+                    refreshes = [.. _present.Values];
+                    nextRefresh = DateTime.UtcNow + options.Value.PresenceRefreshInterval;
+                }
+            }
+
+            if (joins.Count + leaves.Count + refreshes.Count == 0)
+            {
+                continue;
+            }
+
+            if (!await SendAsync(joins, leaves, refreshes, stoppingToken))
+            {
+                lock (_gate)
+                {
+                    // Keep the order: what failed goes before what arrived since.
+                    _joins.InsertRange(0, joins);
+                    _leaves.InsertRange(0, leaves);
+                }
+            }
+        }
+    }
+
+    private async Task<bool> SendAsync(List<PresenceEntry> joins, List<PresenceLeave> leaves, List<PresenceEntry> refreshes, CancellationToken cancellationToken)
+    {
+        var client = httpClients.CreateClient(HttpClientName);
+        try
+        {
+            // Leaves first in their own report: a client that left and rejoined ends up present.
+            for (var i = 0; i < Math.Max(1, leaves.Count); i += MaxBatch)
+            {
+                var report = new PresenceReport(_node, [], leaves.GetRange(i, Math.Min(MaxBatch, leaves.Count - i)), []);
+                if (report.Leaves.Count > 0)
+                {
+                    await PostAsync(client, report, cancellationToken);
+                }
+            }
+
+            for (var i = 0; i < joins.Count; i += MaxBatch)
+            {
+                await PostAsync(client, new PresenceReport(_node, joins.GetRange(i, Math.Min(MaxBatch, joins.Count - i)), [], []), cancellationToken);
+            }
+
+            for (var i = 0; i < refreshes.Count; i += MaxBatch)
+            {
+                await PostAsync(client, new PresenceReport(_node, [], [], refreshes.GetRange(i, Math.Min(MaxBatch, refreshes.Count - i))), cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogReportFailed(e, joins.Count, leaves.Count);
+            return false;
+        }
+    }
+
+    private static async Task PostAsync(HttpClient client, PresenceReport report, CancellationToken cancellationToken)
+    {
+        using var response = await client.PostAsJsonAsync(PresenceRoutes.Report, report, PresenceJsonContext.Default.PresenceReport, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence report ({Joins} joins, {Leaves} leaves) failed; it will be sent again")]
+    private partial void LogReportFailed(Exception exception, int joins, int leaves);
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Realtime.Contracts;
+
+/// <summary>The presence service's internal HTTP routes.</summary>
+public static class PresenceRoutes
+{
+    public const string Report = "/internal/presence/report";
+    public const string Presence = "/internal/presence/{channel}";
+    public const string Stats = "/internal/presence/{channel}/stats";
+
+    public static string PresenceOf(string channel) => $"/internal/presence/{Uri.EscapeDataString(channel)}";
+
+    public static string StatsOf(string channel) => $"/internal/presence/{Uri.EscapeDataString(channel)}/stats";
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Realtime.Messaging.Publications;
+
+namespace Realtime.History.Storage;
+
+/// <summary>Writes and reads publications in PostgreSQL.</summary>
+public sealed class PublicationStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Stores a batch in one multi-row statement. Rows already stored (a replay) are skipped.
+    /// Returns how many rows were new.
+    /// </summary>
+    public async Task<int> StoreAsync(IReadOnlyList<SequencedPublication> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var channels = new string[batch.Count];
+        var offsets = new long[batch.Count];
+        var epochs = new string[batch.Count];
+        var ids = new string[batch.Count];
+        var times = new DateTime[batch.Count];
+        var documents = new string[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var sequenced = batch[i];
+            channels[i] = sequenced.Publication.Channel;
+            offsets[i] = checked((long)sequenced.Offset);
+            epochs[i] = sequenced.Epoch;
+            ids[i] = sequenced.Publication.Id;
+            times[i] = DateTimeOffset.FromUnixTimeMilliseconds(sequenced.Publication.Time).UtcDateTime;
+            documents[i] = Encoding.UTF8.GetString(PublicationCodec.Encode(sequenced));
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO publications (channel, "offset", epoch, publication_id, published_at, publication)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::json[])
+            ON CONFLICT (channel, "offset") DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = channels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = offsets, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = epochs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = documents, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
