@@ -32,15 +32,16 @@ internal sealed class RedisStreamReader(IDatabase blocking, RedisKey key, string
             return [];
         }
 
-        // [[stream, [[id, [field, value, ...]], ...]]]
-        var streams = (RedisResult[])result!;
-        if (streams.Length == 0)
+        // RESP2: [[stream, entries]]; RESP3: a map {stream: entries}, seen flattened as [stream, entries].
+        // Entries are [[id, [field, value, ...]], ...].
+        var top = (RedisResult[])result!;
+        if (top.Length == 0)
         {
             return [];
         }
 
-        var stream = (RedisResult[])streams[0]!;
-        var rawEntries = (RedisResult[])stream[1]!;
+        var pair = top[0].Resp2Type == ResultType.Array ? (RedisResult[])top[0]! : top;
+        var rawEntries = (RedisResult[])pair[1]!;
         var entries = new StreamEntry[rawEntries.Length];
         for (var i = 0; i < rawEntries.Length; i++)
         {

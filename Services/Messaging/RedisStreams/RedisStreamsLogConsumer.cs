@@ -20,7 +20,7 @@ internal sealed partial class RedisStreamsLogConsumer(
     /// <summary>Entries pending this long on another member are taken over (its process is presumed dead).</summary>
     private static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(30);
 
-    private readonly string _consumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    private readonly string _consumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,9 +63,10 @@ internal sealed partial class RedisStreamsLogConsumer(
             {
                 break;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e)
             {
-                LogRedisUnavailable(e, handler.Topic);
+                // Keep consuming whatever went wrong: entries stay pending and are read again.
+                LogReadFailed(e, handler.Topic);
                 await Task.Delay(options.Value.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -121,6 +122,6 @@ internal sealed partial class RedisStreamsLogConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}, member {Consumer}")]
     private partial void LogStarted(string topic, string group, string consumer);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable while consuming {Topic}; retrying")]
-    private partial void LogRedisUnavailable(Exception exception, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} failed; retrying")]
+    private partial void LogReadFailed(Exception exception, string topic);
 }

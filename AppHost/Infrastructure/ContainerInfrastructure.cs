@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Realtime.AppHost.Infrastructure;
+
+/// <summary>
+/// Redis, PostgreSQL and Kafka as containers. Kafka is a plain container resource (single-node
+/// KRaft) because Aspire.Hosting.Kafka is not available to this project; the services use the
+/// Kafka log in this mode.
+/// </summary>
+internal static class ContainerInfrastructure
+{
+    /// <summary>Kafka is reached without the Aspire proxy so the advertised listener is the host port itself.</summary>
+    public const int KafkaPort = 9092;
+
+    public static BackingServices Add(IDistributedApplicationBuilder builder, string historyDatabase)
+    {
+        var redis = builder.AddRedis("redis");
+        var postgres = builder.AddPostgres("postgres");
+        var database = postgres.AddDatabase(historyDatabase);
+        var kafka = AddKafka(builder);
+        return new BackingServices(redis, database, kafka, LogTransport: "Kafka", [redis, postgres, kafka]);
+    }
+
+    private static IResourceBuilder<KafkaContainerResource> AddKafka(IDistributedApplicationBuilder builder)
+    {
+        var resource = new KafkaContainerResource("kafka");
+        const string healthKey = "kafka-listener";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, async ct =>
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", KafkaPort, ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException e)
+            {
+                return HealthCheckResult.Unhealthy("Kafka not listening", e);
+            }
+        });
+
+        return builder.AddResource(resource)
+            .WithImage("apache/kafka", "3.9.1")
+            .WithEndpoint(port: KafkaPort, targetPort: KafkaPort, name: "tcp", scheme: "tcp", isProxied: false)
+            .WithEnvironment("KAFKA_NODE_ID", "1")
+            .WithEnvironment("KAFKA_PROCESS_ROLES", "broker,controller")
+            .WithEnvironment("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
+            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092")
+            .WithEnvironment("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
+            .WithEnvironment("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
+            .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
+            .WithEnvironment("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
+            .WithEnvironment("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
+            .WithEnvironment("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
+            .WithEnvironment("KAFKA_NUM_PARTITIONS", "8")
+            .WithEnvironment("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+            .WithHealthCheck(healthKey);
+    }
+}
+
+/// <summary>A Kafka broker container; its connection string is the bootstrap address.</summary>
+internal sealed class KafkaContainerResource(string name) : ContainerResource(name), IResourceWithConnectionString
+{
+    public EndpointReference Endpoint => new(this, "tcp");
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.HostAndPort)}");
+}
