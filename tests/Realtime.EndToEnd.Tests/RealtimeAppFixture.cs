@@ -1,0 +1,58 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system started through the AppHost, with locally installed redis-server and
+/// PostgreSQL, shared by the tests of a collection and stopped at the end.
+/// </summary>
+public sealed class RealtimeAppFixture : IAsyncLifetime
+{
+    public static readonly string[] Services = ["presence", "history", "fanout", "connection"];
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public Uri WebSocketEndpoint { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Realtime_AppHost>(
+            ["Infrastructure:Mode=local"], (options, _) => options.DisableDashboard = true);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // No dashboard listens in tests; an exporter with nowhere to send stalls shutdown.
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        App = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.StartAsync(startup.Token);
+        foreach (var service in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+        }
+
+        var http = App.GetEndpoint("connection", "http");
+        WebSocketEndpoint = new UriBuilder(http) { Scheme = "ws", Path = "/connection/websocket" }.Uri;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RealtimeAppCollection : ICollectionFixture<RealtimeAppFixture>
+{
+    public const string Name = "realtime app";
+}

@@ -1,0 +1,169 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Realtime.Testing;
+
+/// <summary>
+/// A raw WebSocket client for the JSON protocol: sends commands as written and exposes every
+/// reply and push it receives, so tests see exactly what is on the wire.
+/// </summary>
+public sealed class ProtocolTestClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly Channel<JsonObject> _incoming = Channel.CreateUnbounded<JsonObject>();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private Task? _reader;
+    private uint _nextId;
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    /// <summary>Completes when the server closed the connection.</summary>
+    public Task Closed => _reader ?? Task.CompletedTask;
+
+    public static async Task<ProtocolTestClient> ConnectSocketAsync(Uri endpoint, string? origin = null)
+    {
+        var client = new ProtocolTestClient();
+        if (origin is not null)
+        {
+            client._socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        await client._socket.ConnectAsync(endpoint, CancellationToken.None);
+        client._reader = client.ReadLoopAsync();
+        return client;
+    }
+
+    /// <summary>Sends one command (<c>{"id":n,"method":{...}}</c>) and returns its reply.</summary>
+    public async Task<JsonObject> CommandAsync(string method, object body, TimeSpan? timeout = null)
+    {
+        var id = ++_nextId;
+        await SendRawAsync($"{{\"id\":{id},\"{method}\":{JsonSerializer.Serialize(body)}}}");
+        return await NextAsync(m => m["id"]?.GetValue<uint>() == id, timeout ?? TimeSpan.FromSeconds(10), $"reply {id} to {method}");
+    }
+
+    public Task SendRawAsync(string frame) => SendRawAsync(Encoding.UTF8.GetBytes(frame));
+
+    public async Task SendRawAsync(byte[] frame)
+    {
+        // One send at a time: the reader answers pings while tests send commands.
+        await _sending.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>The next received message matching <paramref name="match"/>; others are skipped.</summary>
+    public async Task<JsonObject> NextAsync(Func<JsonObject, bool> match, TimeSpan timeout, string what)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var message = await _incoming.Reader.ReadAsync(cancel.Token);
+                if (match(message))
+                {
+                    return message;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No {what} within {timeout}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"Connection closed ({CloseStatus} {CloseDescription}) before {what}");
+        }
+    }
+
+    public Task<JsonObject> NextPublicationAsync(string channel, TimeSpan timeout) =>
+        NextAsync(m => m["push"]?["channel"]?.GetValue<string>() == channel && m["push"]?["pub"] is not null, timeout, $"publication on {channel}");
+
+    /// <summary>Waits for the server to close the connection; returns its close code.</summary>
+    public async Task<int?> WaitClosedAsync(TimeSpan timeout)
+    {
+        await Closed.WaitAsync(timeout);
+        return (int?)_socket.CloseStatus;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                foreach (var line in Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (line == "{}")
+                    {
+                        // Server ping: answer as the SDKs do.
+                        await SendRawAsync("{}");
+                        continue;
+                    }
+
+                    _incoming.Writer.TryWrite(JsonNode.Parse(line)!.AsObject());
+                }
+
+                message.SetLength(0);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _incoming.Writer.TryComplete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        await _stop.CancelAsync();
+        if (_reader is not null)
+        {
+            await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _socket.Dispose();
+        _stop.Dispose();
+        _sending.Dispose();
+    }
+}
