@@ -14,4 +14,10 @@ public static class LogTopics
 
     public const string FanoutGroup = "fanout";
     public const string HistoryGroup = "history";
+
+    /// <summary>Records that failed <c>N</c> times are moved here (<c>{topic}.deadletter</c>), never dropped.</summary>
+    public static string DeadLetter(string topic) => topic + ".deadletter";
+
+    /// <summary>The Dapr pub/sub component the Dapr transport publishes and subscribes through.</summary>
+    public const string DaprPubSubName = "realtime-pubsub";
 }

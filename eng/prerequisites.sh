@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what running or testing Realtime.Aspire needs on Debian/Ubuntu, only where missing:
+# redis-server and PostgreSQL (run as local programs when no container runtime answers), and
+# checks the .NET SDK. Safe to run again and again.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    echo "==> apt-get update"
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  echo "==> apt-get install -y $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+required_sdk=$(sed -n 's/.*"version": *"\([0-9]*\)\..*/\1/p' "$(dirname "$0")/../global.json" | head -n 1)
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q "^${required_sdk}\."; then
+  echo "The .NET SDK ${required_sdk} is required (see global.json): https://dot.net/download" >&2
+  exit 1
+fi
+
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! id postgres >/dev/null 2>&1; then
+  apt_install postgresql
+fi
+
+# setpriv drops root to the postgres user for the local PostgreSQL server.
+command -v setpriv >/dev/null 2>&1 || apt_install util-linux
+
+echo "==> prerequisites present: $(dotnet --version) SDK, $(redis-server --version | cut -d' ' -f3), PostgreSQL $(ls /usr/lib/postgresql | sort -n | tail -n 1)"

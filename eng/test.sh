@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests, integration tests against real redis-server and
+# PostgreSQL processes, and end-to-end tests through the AppHost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./eng/prerequisites.sh
+dotnet build Realtime.Aspire.sln -c Release
+dotnet test Realtime.Aspire.sln -c Release --no-build \
+  --logger "console;verbosity=normal" \
+  --blame-hang --blame-hang-timeout 10m \
+  -- RunConfiguration.TestSessionTimeout=1800000
