@@ -80,7 +80,7 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static IEnumerable<(string Name, string Sql)> EmbeddedMigrations()
+    public static IEnumerable<(string Name, string Sql)> EmbeddedMigrations()
     {
         var assembly = Assembly.GetExecutingAssembly();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace Realtime.Messaging.RedisStreams;
 
 /// <summary>Where each log topic lives in Redis, and the field names of a stream entry.</summary>
-internal static class RedisStreamKeys
+public static class RedisStreamKeys
 {
     public static RedisKey Topic(string topic) => $"rt:log:{{{topic}}}";
 

@@ -18,7 +18,7 @@ internal sealed partial class RedisStreamsLogConsumer(
     ILogger<RedisStreamsLogConsumer> logger) : BackgroundService
 {
     /// <summary>Entries pending this long on another member are taken over (its process is presumed dead).</summary>
-    private static readonly TimeSpan ClaimIdleTime = TimeSpan.FromSeconds(30);
+    internal TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(30);
 
     private readonly string _consumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -43,7 +43,7 @@ internal sealed partial class RedisStreamsLogConsumer(
                 if (DateTime.UtcNow >= nextClaim)
                 {
                     entries = await reader.ClaimIdleAsync(db, ClaimIdleTime, batchSize);
-                    nextClaim = DateTime.UtcNow + ClaimIdleTime / 3;
+                    nextClaim = DateTime.UtcNow + (ClaimIdleTime > TimeSpan.Zero ? ClaimIdleTime / 3 : TimeSpan.FromMilliseconds(100));
                     if (entries.Count == 0)
                     {
                         entries = await reader.ReadPendingAsync(db, batchSize);

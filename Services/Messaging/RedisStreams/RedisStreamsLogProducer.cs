@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace Realtime.Messaging.RedisStreams;
 
 /// <summary>Appends log records to a Redis stream per topic (XADD, trimmed approximately).</summary>
-internal sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptions<MessagingOptions> options) : ILogProducer
+public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptions<MessagingOptions> options) : ILogProducer
 {
     public async Task AppendAsync(string topic, LogRecord record, CancellationToken cancellationToken)
     {

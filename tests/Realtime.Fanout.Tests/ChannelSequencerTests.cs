@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Realtime.Channels;
+using Realtime.Fanout.Sequencing;
+using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Log;
+using Realtime.Messaging.Publications;
+using Realtime.Messaging.RedisStreams;
+using Realtime.Protocol;
+using Realtime.Testing;
+using StackExchange.Redis;
+
+namespace Realtime.Fanout.Tests;
+
+/// <summary>Sequencing and delivery in one Redis script, against a real redis-server.</summary>
+public sealed class ChannelSequencerTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private ConnectionMultiplexer _mux = null!;
+    private ChannelSequencer _sequencer = null!;
+    private ChannelStreams _streams = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _mux = await _redis.ConnectAsync();
+        var channels = new ChannelsOptions
+        {
+            Namespaces =
+            {
+                ["chat"] = new ChannelOptions { HistorySize = 3, HistoryTtl = TimeSpan.FromMinutes(1) },
+                ["live"] = new ChannelOptions(),
+            },
+        };
+        var delivery = Options.Create(new DeliveryOptions());
+        _sequencer = new ChannelSequencer(_mux, new ChannelNamespaces(Options.Create(channels)), Options.Create(new FanoutOptions()), delivery);
+        _streams = new ChannelStreams(_mux, delivery);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _mux.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Offsets_increase_by_one_within_one_epoch()
+    {
+        var results = new List<SequencingResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            results.Add(await SequenceAsync(Publication("chat:a")));
+        }
+
+        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL], results.Select(r => r.Publication.Offset));
+        Assert.Single(results.Select(r => r.Publication.Epoch).Distinct());
+        Assert.All(results, r => Assert.True(r.Sequenced));
+    }
+
+    [Fact]
+    public async Task A_redelivered_publication_is_not_sequenced_or_delivered_again()
+    {
+        var delivered = await ListenAsync("chat:dup");
+        var publication = Publication("chat:dup");
+        var first = await SequenceAsync(publication);
+        var again = await SequenceAsync(publication);
+        var next = await SequenceAsync(Publication("chat:dup"));
+
+        Assert.True(first.Sequenced);
+        Assert.False(again.Sequenced);
+        Assert.Equal(first.Publication.Offset, again.Publication.Offset);
+        Assert.Equal(2UL, next.Publication.Offset);
+        await Eventually.TrueAsync(() => Task.FromResult(delivered.Count == 2), TimeSpan.FromSeconds(5), "two deliveries");
+        Assert.Equal([1UL, 2UL], delivered.Select(d => d.Offset));
+    }
+
+    [Fact]
+    public async Task Delivery_carries_the_offset_and_the_exact_payload()
+    {
+        var delivered = await ListenAsync("chat:deliver");
+        var publication = Publication("chat:deliver", """{"text":"exact  spacing"}""");
+        await SequenceAsync(publication);
+
+        await Eventually.TrueAsync(() => Task.FromResult(delivered.Count == 1), TimeSpan.FromSeconds(5), "the delivery");
+        var message = delivered.Single();
+        Assert.Equal(1UL, message.Offset);
+        Assert.Equal(publication.Id, message.Publication.Id);
+        Assert.Equal("""{"text":"exact  spacing"}""", message.Publication.Data.ToString());
+    }
+
+    [Fact]
+    public async Task The_history_window_keeps_only_history_size_entries()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await SequenceAsync(Publication("chat:window"));
+        }
+
+        var entries = await _mux.GetDatabase().StreamRangeAsync(ChannelKeys.History("chat:window"));
+        Assert.Equal(["8-1", "9-1", "10-1"], entries.Select(e => (string)e.Id!));
+        Assert.True(await _mux.GetDatabase().KeyTimeToLiveAsync(ChannelKeys.History("chat:window")) > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Channels_without_history_are_delivered_without_offsets_and_keep_no_stream()
+    {
+        var delivered = await ListenAsync("live:x");
+        var result = await SequenceAsync(Publication("live:x"));
+
+        Assert.Equal(0UL, result.Publication.Offset);
+        await Eventually.TrueAsync(() => Task.FromResult(delivered.Count == 1), TimeSpan.FromSeconds(5), "the delivery");
+        Assert.False(await _mux.GetDatabase().KeyExistsAsync(ChannelKeys.Meta("live:x")));
+        Assert.False(await _mux.GetDatabase().KeyExistsAsync(ChannelKeys.History("live:x")));
+    }
+
+    [Fact]
+    public async Task A_subscriber_told_the_position_before_any_publish_sees_the_same_epoch()
+    {
+        var top = await _streams.GetPositionAsync("chat:fresh");
+        var result = await SequenceAsync(Publication("chat:fresh"));
+
+        Assert.Equal(0UL, top.Offset);
+        Assert.Equal(top.Epoch, result.Publication.Epoch);
+        Assert.Equal(new StreamTop(1, top.Epoch), await _streams.GetPositionAsync("chat:fresh"));
+    }
+
+    [Fact]
+    public async Task Losing_the_stream_state_starts_a_new_epoch()
+    {
+        var before = await SequenceAsync(Publication("chat:lost"));
+        await _mux.GetDatabase().KeyDeleteAsync(ChannelKeys.Meta("chat:lost"));
+        var after = await SequenceAsync(Publication("chat:lost"));
+
+        Assert.NotEqual(before.Publication.Epoch, after.Publication.Epoch);
+    }
+
+    [Fact]
+    public async Task Handler_sends_history_channels_on_to_the_sequenced_topic()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, Options.Create(new MessagingOptions()));
+        var handler = new PublicationSequencingHandler(_sequencer, producer);
+        var kept = Publication("chat:h");
+        var ephemeral = Publication("live:h");
+        await handler.HandleAsync(
+            [new LogRecord(kept.Channel, PublicationCodec.Encode(kept), LogRecord.NoHeaders), new LogRecord(ephemeral.Channel, PublicationCodec.Encode(ephemeral), LogRecord.NoHeaders)],
+            default);
+
+        var sequenced = await _mux.GetDatabase().StreamRangeAsync("rt:log:{" + LogTopics.Sequenced + "}");
+        var record = Assert.Single(sequenced);
+        var decoded = PublicationCodec.DecodeSequenced((byte[])record.Values.Single(v => v.Name == "p").Value!);
+        Assert.Equal(kept.Id, decoded.Publication.Id);
+        Assert.Equal(1UL, decoded.Offset);
+    }
+
+    private Task<SequencingResult> SequenceAsync(PublicationEnvelope publication) =>
+        _sequencer.SequenceAsync(publication, PublicationCodec.Encode(publication));
+
+    private async Task<ConcurrentQueue<SequencedPublication>> ListenAsync(string channel)
+    {
+        var received = new ConcurrentQueue<SequencedPublication>();
+        var queue = await _mux.GetSubscriber().SubscribeAsync(ChannelKeys.Delivery(channel, sharded: false));
+        queue.OnMessage(message => received.Enqueue(DeliveryMessage.Decode((byte[])message.Message!)));
+        return received;
+    }
+
+    private static PublicationEnvelope Publication(string channel, string data = """{"n":1}""") => new()
+    {
+        Id = PublicationEnvelope.NewId(),
+        Channel = channel,
+        Data = RawJson.FromString(data),
+        Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+    };
+}

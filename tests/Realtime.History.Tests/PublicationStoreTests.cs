@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Realtime.History.Storage;
+using Realtime.Messaging.Publications;
+using Realtime.Protocol;
+using Realtime.Testing;
+
+namespace Realtime.History.Tests;
+
+/// <summary>Schema migrations and batch storage against a real PostgreSQL server.</summary>
+public sealed class PublicationStoreTests : IAsyncLifetime
+{
+    private PostgresServer _postgres = null!;
+    private NpgsqlDataSource _dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        await _postgres.CreateDatabaseAsync("historydb");
+        _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString("historydb"));
+        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Migrations_apply_once_even_when_run_again()
+    {
+        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(default);
+        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
+        Assert.Equal((long)SchemaMigrator.EmbeddedMigrations().Count(), (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_batch_is_stored_and_a_replay_is_skipped()
+    {
+        var store = new PublicationStore(_dataSource);
+        var batch = Enumerable.Range(1, 100).Select(i => Sequenced("chat:store", (ulong)i)).ToList();
+
+        Assert.Equal(100, await store.StoreAsync(batch, default));
+        Assert.Equal(0, await store.StoreAsync(batch, default));
+        Assert.Equal(1, await store.StoreAsync([.. batch.Take(50), Sequenced("chat:store", 101)], default));
+
+        await using var command = _dataSource.CreateCommand("""SELECT count(*), min("offset"), max("offset") FROM publications WHERE channel = 'chat:store'""");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(101L, reader.GetInt64(0));
+        Assert.Equal(1L, reader.GetInt64(1));
+        Assert.Equal(101L, reader.GetInt64(2));
+    }
+
+    [Fact]
+    public async Task The_stored_publication_is_the_exact_json_that_travelled()
+    {
+        var store = new PublicationStore(_dataSource);
+        var sequenced = Sequenced("chat:exact", 1, """{"text":"żółw 🐢","n":1.50}""");
+        await store.StoreAsync([sequenced], default);
+
+        await using var command = _dataSource.CreateCommand("""SELECT publication::text, epoch, publication_id FROM publications WHERE channel = 'chat:exact'""");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var stored = PublicationCodec.DecodeSequenced(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)));
+        Assert.Equal("""{"text":"żółw 🐢","n":1.50}""", stored.Publication.Data.ToString());
+        Assert.Equal("ep", reader.GetString(1));
+        Assert.Equal(sequenced.Publication.Id, reader.GetString(2));
+    }
+
+    private static SequencedPublication Sequenced(string channel, ulong offset, string data = """{"n":1}""") => new(
+        new PublicationEnvelope { Id = PublicationEnvelope.NewId(), Channel = channel, Data = RawJson.FromString(data), Time = 1_700_000_000_000 },
+        offset, "ep");
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Publications;
+using Realtime.Protocol;
+using Realtime.Protocol.Replies;
+
+namespace Realtime.Messaging.Tests;
+
+public sealed class PublicationCodecTests
+{
+    private static readonly PublicationEnvelope Sample = new()
+    {
+        Id = "p1",
+        Channel = "chat:room",
+        Data = RawJson.FromString("""{"text":"hi","n":[1,2.5]}"""),
+        Info = new ClientInfo("u1", "c1", RawJson.FromString("""{"name":"Ann"}""")),
+        Tags = new Dictionary<string, string> { ["lang"] = "en" },
+        Time = 1_700_000_000_123,
+        TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    };
+
+    [Fact]
+    public void Envelope_round_trips_with_exact_data_bytes()
+    {
+        var decoded = PublicationCodec.DecodeSequenced(PublicationCodec.Encode(Sample));
+        Assert.Equal(0UL, decoded.Offset);
+        Assert.Equal("", decoded.Epoch);
+        AssertSame(Sample, decoded.Publication);
+    }
+
+    [Fact]
+    public void Sequenced_publication_round_trips()
+    {
+        var decoded = PublicationCodec.DecodeSequenced(PublicationCodec.Encode(new SequencedPublication(Sample, 12, "ep")));
+        Assert.Equal(12UL, decoded.Offset);
+        Assert.Equal("ep", decoded.Epoch);
+        AssertSame(Sample, decoded.Publication);
+    }
+
+    [Fact]
+    public void Delivery_message_header_carries_offset_and_epoch()
+    {
+        var bytes = DeliveryMessage.Encode(new SequencedPublication(Sample, 99, "e1"));
+        Assert.StartsWith("99 e1\n{", Encoding.UTF8.GetString(bytes));
+        var decoded = DeliveryMessage.Decode(bytes);
+        Assert.Equal(99UL, decoded.Offset);
+        Assert.Equal("e1", decoded.Epoch);
+        AssertSame(Sample, decoded.Publication);
+    }
+
+    [Theory]
+    [InlineData("no header")]
+    [InlineData("x e1\n{}")]
+    [InlineData("5e1\n{}")]
+    public void Malformed_delivery_message_is_rejected(string message)
+    {
+        Assert.Throws<InvalidDataException>(() => DeliveryMessage.Decode(Encoding.UTF8.GetBytes(message)));
+    }
+
+    private static void AssertSame(PublicationEnvelope expected, PublicationEnvelope actual)
+    {
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal(expected.Channel, actual.Channel);
+        Assert.Equal(expected.Data.ToString(), actual.Data.ToString());
+        Assert.Equal(expected.Info!.User, actual.Info!.User);
+        Assert.Equal(expected.Info.Client, actual.Info.Client);
+        Assert.Equal(expected.Info.ConnInfo.ToString(), actual.Info.ConnInfo.ToString());
+        Assert.Equal(expected.Tags, actual.Tags);
+        Assert.Equal(expected.Time, actual.Time);
+        Assert.Equal(expected.TraceParent, actual.TraceParent);
+    }
+}
