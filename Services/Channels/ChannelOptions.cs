@@ -45,5 +45,14 @@ public sealed class ChannelOptions
     /// <summary>Channels ending in <c>#user1,user2</c> may be subscribed to by the users they name.</summary>
     public bool AllowUserLimitedChannels { get; set; }
 
+    /// <summary>Subscriptions are decided by the application backend's subscribe proxy.</summary>
+    public bool ProxySubscribe { get; set; }
+
+    /// <summary>Publications are decided (and may be rewritten) by the application backend's publish proxy.</summary>
+    public bool ProxyPublish { get; set; }
+
+    /// <summary>Subscription expiry is extended by the application backend's sub-refresh proxy.</summary>
+    public bool ProxySubRefresh { get; set; }
+
     public bool HistoryEnabled => HistorySize > 0 && HistoryTtl > TimeSpan.Zero;
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Realtime.Auth;
 using Realtime.Channels;
+using Realtime.Connection.Proxy;
+using Realtime.Connection.Backends;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Presence;
@@ -19,6 +22,10 @@ internal sealed class GatewayNode(
     ChannelStreams streams,
     ILogProducer log,
     PresenceReporter presence,
+    PresenceClient presenceQueries,
+    HistoryClient history,
+    ITokenVerifier tokens,
+    ProxyClient proxies,
     SessionRegistry sessions,
     TimeProvider time,
     ILogger<GatewayNode> logger)
@@ -36,6 +43,14 @@ internal sealed class GatewayNode(
     public ILogProducer Log { get; } = log;
 
     public PresenceReporter Presence { get; } = presence;
+
+    public PresenceClient PresenceQueries { get; } = presenceQueries;
+
+    public HistoryClient History { get; } = history;
+
+    public ITokenVerifier Tokens { get; } = tokens;
+
+    public ProxyClient Proxies { get; } = proxies;
 
     public SessionRegistry Sessions { get; } = sessions;
 

@@ -13,8 +13,14 @@ public sealed class GatewayOptions
     /// <summary>Origins allowed to open a WebSocket (browser clients). Empty: only requests without an Origin header.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
-    /// <summary>Let clients connect without a token, as anonymous users. Development only.</summary>
+    /// <summary>Let clients connect without a token, as anonymous users.</summary>
     public bool AllowAnonymous { get; set; }
+
+    /// <summary>
+    /// Insecure mode, for development only: no token is checked and every channel permission
+    /// is granted. Never enable it where real users connect.
+    /// </summary>
+    public bool ClientInsecure { get; set; }
 
     /// <summary>Seconds between server pings (<c>{}</c>); sent to the client in the connect reply.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
@@ -58,6 +64,34 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PresenceRefreshInterval { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Most publications a resubscribing client recovers; a longer gap answers <c>recovered: false</c>.</summary>
+    [Range(1, 100_000)]
+    public int RecoveryMaxPublications { get; set; } = 300;
+
+    /// <summary>Most channels one connection may subscribe to (106 on subscribe, 3505 for server-side subscriptions).</summary>
+    [Range(1, 100_000)]
+    public int MaxChannelsPerConnection { get; set; } = 128;
+
+    /// <summary>Most connected clients on this node (0: no limit); beyond it connect closes with 3504.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConnections { get; set; }
+
+    /// <summary>Most connections of one user on this node (0: no limit); beyond it connect closes with 3504.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConnectionsPerUser { get; set; }
+
+    /// <summary>Commands per second one connection may send (0: no limit); over it commands get 111.</summary>
+    [Range(0, 1_000_000)]
+    public int CommandRateLimit { get; set; } = 100;
+
+    /// <summary>Commands a connection may send at once above the rate; a client still flooding after that is closed with 3013.</summary>
+    [Range(1, 1_000_000)]
+    public int CommandBurst { get; set; } = 200;
+
+    /// <summary>On shutdown, clients are sent 3001 spread evenly over this window (keep it below Shutdown:Timeout).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainWindow { get; set; } = TimeSpan.FromSeconds(5);
 
     public string ResolveNodeName() =>
         string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;

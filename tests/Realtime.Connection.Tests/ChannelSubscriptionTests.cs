@@ -1,6 +1,5 @@
 using System.Text;
 using Realtime.Connection.Hub;
-using Realtime.Protocol.Codes;
 
 namespace Realtime.Connection.Tests;
 
@@ -11,13 +10,13 @@ public sealed class ChannelSubscriptionTests
     {
         var client = new RecordingSubscriber();
         var subscription = new ChannelSubscription("c", client);
-        subscription.Deliver(Frame("p4"), 4);
-        subscription.Deliver(Frame("p5"), 5);
-        subscription.Deliver(Frame("p6"), 6);
+        subscription.Deliver(Frame("p4"), 4, "e");
+        subscription.Deliver(Frame("p5"), 5, "e");
+        subscription.Deliver(Frame("p6"), 6, "e");
         Assert.Empty(client.Pushed);
 
         // The subscribe reply already brought the client to offset 5.
-        subscription.Activate(5);
+        subscription.Activate(5, "e");
         Assert.Equal(["p6"], client.Pushed);
     }
 
@@ -26,10 +25,10 @@ public sealed class ChannelSubscriptionTests
     {
         var client = new RecordingSubscriber();
         var subscription = new ChannelSubscription("c", client);
-        subscription.Activate(0);
-        subscription.Deliver(Frame("p1"), 1);
-        subscription.Deliver(Frame("p1 again"), 1);
-        subscription.Deliver(Frame("p2"), 2);
+        subscription.Activate(0, "e");
+        subscription.Deliver(Frame("p1"), 1, "e");
+        subscription.Deliver(Frame("p1 again"), 1, "e");
+        subscription.Deliver(Frame("p2"), 2, "e");
         Assert.Equal(["p1", "p2"], client.Pushed);
     }
 
@@ -38,10 +37,65 @@ public sealed class ChannelSubscriptionTests
     {
         var client = new RecordingSubscriber();
         var subscription = new ChannelSubscription("c", client);
-        subscription.Deliver(Frame("a"), 0);
-        subscription.Activate(0);
-        subscription.Deliver(Frame("b"), 0);
+        subscription.Deliver(Frame("a"), 0, "");
+        subscription.Activate(0, null);
+        subscription.Deliver(Frame("b"), 0, "");
         Assert.Equal(["a", "b"], client.Pushed);
+    }
+
+    [Fact]
+    public void A_positioned_subscription_that_sees_a_gap_asks_the_client_to_recover()
+    {
+        var client = new RecordingSubscriber();
+        var subscription = new ChannelSubscription("c", client, positioned: true);
+        subscription.Activate(3, "e");
+        subscription.Deliver(Frame("p4"), 4, "e");
+        subscription.Deliver(Frame("p6"), 6, "e");
+        subscription.Deliver(Frame("p7"), 7, "e");
+
+        Assert.Equal(["p4"], client.Pushed);
+        Assert.Equal(1, client.InsufficientStates);
+    }
+
+    [Fact]
+    public void An_unpositioned_subscription_tolerates_gaps()
+    {
+        var client = new RecordingSubscriber();
+        var subscription = new ChannelSubscription("c", client);
+        subscription.Activate(3, "e");
+        subscription.Deliver(Frame("p5"), 5, "e");
+        Assert.Equal(["p5"], client.Pushed);
+        Assert.Equal(0, client.InsufficientStates);
+    }
+
+    [Fact]
+    public void A_new_epoch_in_the_live_stream_asks_the_client_to_recover()
+    {
+        var client = new RecordingSubscriber();
+        var subscription = new ChannelSubscription("c", client);
+        subscription.Activate(10, "old");
+        subscription.Deliver(Frame("reset"), 1, "new");
+        Assert.Empty(client.Pushed);
+        Assert.Equal(1, client.InsufficientStates);
+    }
+
+    [Fact]
+    public void Join_and_leave_go_only_to_subscribers_who_want_them_in_arrival_order()
+    {
+        var wants = new RecordingSubscriber();
+        var doesNot = new RecordingSubscriber();
+        var withEvents = new ChannelSubscription("c", wants) { PushJoinLeave = true };
+        var without = new ChannelSubscription("c", doesNot);
+        foreach (var subscription in new[] { withEvents, without })
+        {
+            subscription.DeliverPresenceEvent(Frame("join"));
+            subscription.Deliver(Frame("p1"), 1, "e");
+            subscription.Activate(0, "e");
+            subscription.DeliverPresenceEvent(Frame("leave"));
+        }
+
+        Assert.Equal(["join", "p1", "leave"], wants.Pushed);
+        Assert.Equal(["p1"], doesNot.Pushed);
     }
 
     private static ReadOnlyMemory<byte> Frame(string text) => Encoding.UTF8.GetBytes(text);
@@ -50,8 +104,10 @@ public sealed class ChannelSubscriptionTests
     {
         public List<string> Pushed { get; } = [];
 
+        public int InsufficientStates { get; private set; }
+
         public void Push(ReadOnlyMemory<byte> frame) => Pushed.Add(Encoding.UTF8.GetString(frame.Span));
 
-        public void Disconnect(Disconnect disconnect) => throw new InvalidOperationException("unexpected disconnect");
+        public void InsufficientState(ChannelSubscription subscription) => InsufficientStates++;
     }
 }

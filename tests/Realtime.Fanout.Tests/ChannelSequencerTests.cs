@@ -160,7 +160,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     {
         var received = new ConcurrentQueue<SequencedPublication>();
         var queue = await _mux.GetSubscriber().SubscribeAsync(ChannelKeys.Delivery(channel, sharded: false));
-        queue.OnMessage(message => received.Enqueue(DeliveryMessage.Decode((byte[])message.Message!)));
+        queue.OnMessage(message => received.Enqueue(DeliveryMessage.Decode((byte[])message.Message!).Publication!));
         return received;
     }
 

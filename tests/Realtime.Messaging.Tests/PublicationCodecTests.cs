@@ -43,9 +43,24 @@ public sealed class PublicationCodecTests
         var bytes = DeliveryMessage.Encode(new SequencedPublication(Sample, 99, "e1"));
         Assert.StartsWith("99 e1\n{", Encoding.UTF8.GetString(bytes));
         var decoded = DeliveryMessage.Decode(bytes);
-        Assert.Equal(99UL, decoded.Offset);
-        Assert.Equal("e1", decoded.Epoch);
-        AssertSame(Sample, decoded.Publication);
+        Assert.Equal(DeliveryEventKind.Publication, decoded.Kind);
+        Assert.Equal(99UL, decoded.Publication!.Offset);
+        Assert.Equal("e1", decoded.Publication.Epoch);
+        AssertSame(Sample, decoded.Publication.Publication);
+    }
+
+    [Fact]
+    public void Join_and_leave_events_carry_the_client()
+    {
+        var info = new ClientInfo("u1", "c1", RawJson.FromString("{\"a\":1}"), RawJson.FromString("[2]"));
+        var join = DeliveryMessage.Decode(DeliveryMessage.EncodeJoin(info));
+        var leave = DeliveryMessage.Decode(DeliveryMessage.EncodeLeave(info));
+        Assert.Equal(DeliveryEventKind.Join, join.Kind);
+        Assert.Equal(DeliveryEventKind.Leave, leave.Kind);
+        Assert.Equal("u1", join.Client!.User);
+        Assert.Equal("c1", leave.Client!.Client);
+        Assert.Equal("{\"a\":1}", join.Client.ConnInfo.ToString());
+        Assert.Equal("[2]", join.Client.ChanInfo.ToString());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Realtime.Connection.Proxy;
 using Realtime.Connection.Telemetry;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
@@ -31,8 +32,20 @@ internal sealed partial class ClientSession
             return;
         }
 
-        var allowed = options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.ContainsKey(channel));
-        if (!allowed)
+        var data = request.Data;
+        if (options.ProxyPublish && _node.Proxies.Options.PublishEndpoint is { } endpoint)
+        {
+            // The backend decides, and may rewrite what is published.
+            var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with { Channel = channel, Data = ProxyClient.ToElement(data) }, _closed.Token);
+            if (!Accept(id, outcome))
+            {
+                return;
+            }
+
+            var rewritten = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
+            data = rewritten.IsEmpty ? data : rewritten;
+        }
+        else if (!(_node.Options.ClientInsecure || options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.ContainsKey(channel))))
         {
             ReplyError(id, ProtocolError.PermissionDenied);
             return;
@@ -45,7 +58,7 @@ internal sealed partial class ClientSession
         {
             Id = PublicationEnvelope.NewId(),
             Channel = channel,
-            Data = request.Data,
+            Data = data,
             Info = new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),
             Time = _node.Time.GetUtcNow().ToUnixTimeMilliseconds(),
             TraceParent = activity?.Id,

@@ -1,3 +1,4 @@
+using Realtime.Channels;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Telemetry;
 using Realtime.Protocol.Codes;
@@ -30,59 +31,130 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (!options.AllowSubscribeForClient)
+        if (_subscriptions.Count >= _node.Options.MaxChannelsPerConnection)
         {
-            ReplyError(id, ProtocolError.PermissionDenied);
+            ReplyError(id, ProtocolError.LimitExceeded);
             return;
         }
 
-        var subscription = new ChannelSubscription(channel, this);
+        if (await AuthorizeSubscribeAsync(id, request, options) is not { } grant)
+        {
+            return; // The authorizer replied with the reason.
+        }
+
+        var outcome = await SubscribeAsync(channel, options, request, grant);
+        if (outcome.Error is { } error)
+        {
+            ReplyError(id, error);
+            return;
+        }
+
+        Reply((id, outcome.Result!), static (w, s) => ReplyWriter.Subscribe(w, s.id, s.Item2));
+        outcome.Subscription!.Activate(outcome.Result!.Offset, outcome.Result.Epoch);
+        AfterSubscribed(channel, options, grant);
+    }
+
+    /// <summary>
+    /// Subscribes on this node and answers with the channel's position (and what the client
+    /// missed, when it recovers). Used for client and server-side subscriptions alike.
+    /// </summary>
+    private async Task<SubscribeOutcome> SubscribeAsync(string channel, ChannelOptions options, SubscribeRequest request, SubscribeGrant grant)
+    {
+        var subscription = new ChannelSubscription(channel, this, positioned: options.ForcePositioning || (request.Positioned && options.HistoryEnabled))
+        {
+            PushJoinLeave = options.ForcePushJoinLeave || (options.JoinLeave && request.JoinLeave),
+            ChannelInfo = grant.ChannelInfo,
+            ExpiresAt = grant.ExpiresAt,
+        };
         _subscriptions[channel] = subscription;
-        SubscribeResult result;
         try
         {
             // Listen first, then read the position: nothing published in between can be missed,
-            // and what the position already covers is skipped when the subscription activates.
+            // and what the answer already covers is skipped when the subscription activates.
             await _node.Hub.AddAsync(subscription);
-            result = new SubscribeResult { Positioned = options.ForcePositioning };
+            var result = new SubscribeResult
+            {
+                Positioned = subscription.Positioned,
+                Expires = grant.ExpiresAt is not null,
+                Ttl = grant.TtlSeconds(_node.Time),
+                Data = grant.Data,
+            };
             if (options.HistoryEnabled)
             {
-                var top = await _node.Streams.GetPositionAsync(channel);
-                result = result with { Recoverable = true, Epoch = top.Epoch, Offset = top.Offset };
+                var recover = request.Recover || options.ForceRecovery;
+                result = recover && request.Epoch is { Length: > 0 }
+                    ? await RecoverAsync(channel, request.Offset, request.Epoch, result)
+                    : await PositionAsync(channel, result with { WasRecovering = recover });
             }
+
+            GatewayMetrics.Subscriptions.Add(1);
+            return new SubscribeOutcome(subscription, result, null);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException or HttpRequestException or TaskCanceledException)
         {
-            _subscriptions.Remove(channel);
+            _subscriptions.TryRemove(channel, out _);
             _node.Hub.Remove(subscription);
             LogSubscribeFailed(_node.Logger, e, channel);
-            ReplyError(id, ProtocolError.Internal);
-            return;
+            return new SubscribeOutcome(null, null, ProtocolError.Internal);
+        }
+    }
+
+    private async Task<SubscribeResult> PositionAsync(string channel, SubscribeResult result)
+    {
+        var top = await _node.Streams.GetPositionAsync(channel);
+        return result with { Recoverable = true, Epoch = top.Epoch, Offset = top.Offset };
+    }
+
+    /// <summary>
+    /// Recovery: the publications after (offset, epoch), in order, inside the reply — or
+    /// <c>recovered: false</c> when the epoch changed or the gap is longer than allowed.
+    /// </summary>
+    private async Task<SubscribeResult> RecoverAsync(string channel, ulong offset, string epoch, SubscribeResult result)
+    {
+        var max = _node.Options.RecoveryMaxPublications;
+        var page = await _node.History.GetAsync(channel, max + 1, offset, epoch, reverse: false, _closed.Token);
+        result = result with { Recoverable = true, WasRecovering = true, Epoch = page.Epoch, Offset = page.Offset };
+        if (page.Unrecoverable || page.Publications.Count > max)
+        {
+            GatewayMetrics.RecordRecovery(recovered: false);
+            return result;
         }
 
-        GatewayMetrics.Subscriptions.Add(1);
-        Reply((id, result), static (w, s) => ReplyWriter.Subscribe(w, s.id, s.result));
-        subscription.Activate(result.Offset);
-        if (options.Presence)
+        var publications = new Publication[page.Publications.Count];
+        for (var i = 0; i < publications.Length; i++)
         {
-            _node.Presence.Join(channel, ClientId, Identity!);
+            publications[i] = page.Publications[i].ToClientPublication();
         }
+
+        GatewayMetrics.RecordRecovery(recovered: true);
+        return result with { Recovered = true, Publications = publications };
     }
 
     private void HandleUnsubscribe(uint id, UnsubscribeRequest request)
     {
-        if (_subscriptions.Remove(request.Channel, out var subscription))
-        {
-            _node.Hub.Remove(subscription);
-            GatewayMetrics.Subscriptions.Add(-1);
-            if (_node.Namespaces.Resolve(request.Channel) is { Presence: true })
-            {
-                _node.Presence.Leave(request.Channel, ClientId);
-            }
-        }
-
+        Unsubscribe(request.Channel);
         ReplyEmpty(id, ReplyWriter.UnsubscribeMethod);
     }
+
+    /// <summary>Ends a subscription on this node: no more pushes, presence and leave reported.</summary>
+    private bool Unsubscribe(string channel)
+    {
+        if (!_subscriptions.TryRemove(channel, out var subscription))
+        {
+            return false;
+        }
+
+        _node.Hub.Remove(subscription);
+        GatewayMetrics.Subscriptions.Add(-1);
+        if (_node.Namespaces.Resolve(channel) is { } options)
+        {
+            AfterUnsubscribed(channel, options, subscription);
+        }
+
+        return true;
+    }
+
+    private sealed record SubscribeOutcome(ChannelSubscription? Subscription, SubscribeResult? Result, ProtocolError? Error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to {Channel} failed")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string channel);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -21,16 +22,21 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly WebSocket _socket;
     private readonly GatewayNode _node;
     private readonly ClientOutbox _outbox;
-    private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closed = new();
     private readonly List<Command> _commands = [];
     private readonly Lock _disconnectGate = new();
     private Disconnect? _disconnect;
 
-    public ClientSession(WebSocket socket, GatewayNode node)
+    private readonly Dictionary<string, string>? _proxyHeaders;
+    private readonly CommandRateLimiter _rateLimiter;
+
+    public ClientSession(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders = null)
     {
         _socket = socket;
         _node = node;
+        _proxyHeaders = proxyHeaders;
+        _rateLimiter = new CommandRateLimiter(node.Options.CommandRateLimit, node.Options.CommandBurst);
         _outbox = new ClientOutbox(socket, node.Options, Disconnect);
     }
 
@@ -60,7 +66,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
         finally
         {
-            _node.Sessions.Remove(this);
+            _node.Sessions.Remove(this, Identity?.User);
             CleanUp();
             GatewayMetrics.Connections.Add(-1);
             GatewayMetrics.RecordDisconnect((_disconnect ?? Protocol.Codes.Disconnect.ConnectionClosed).Code);
@@ -93,6 +99,24 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             // Stop reading once the close frame is out; the read loop then ends.
             _ = _outbox.Completion.ContinueWith(static (_, state) => CancelQuietly((CancellationTokenSource)state!), _closed,
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Called each second by the heartbeat timer: ends what has expired without a refresh.</summary>
+    public void CheckExpiry(DateTimeOffset now)
+    {
+        if (Identity?.ExpiresAt is { } expiresAt && expiresAt <= now)
+        {
+            Disconnect(Protocol.Codes.Disconnect.Expired);
+            return;
+        }
+
+        foreach (var subscription in _subscriptions.Values)
+        {
+            if (subscription.ExpiresAt is { } subscriptionExpiry && subscriptionExpiry <= now)
+            {
+                ServerUnsubscribe(subscription.Channel, Protocol.Codes.Unsubscribe.Expired);
+            }
         }
     }
 
@@ -201,6 +225,26 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 return false;
             }
 
+            if (command.Request is not PongRequest && _rateLimiter.Enabled)
+            {
+                var verdict = _rateLimiter.Take();
+                if (verdict == RateVerdict.Flooding)
+                {
+                    Disconnect(Protocol.Codes.Disconnect.TooManyRequests);
+                    return false;
+                }
+
+                if (verdict == RateVerdict.Refused)
+                {
+                    if (command.Id != 0)
+                    {
+                        ReplyError(command.Id, ProtocolError.TooManyRequests);
+                    }
+
+                    continue;
+                }
+            }
+
             var started = Stopwatch.GetTimestamp();
             await HandleCommandAsync(command);
             GatewayMetrics.RecordCommand(command.Request.Method, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -234,6 +278,21 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 return Task.CompletedTask;
             case PublishRequest publish:
                 return HandlePublishAsync(command.Id, publish);
+            case PresenceRequest presence:
+                return HandlePresenceAsync(command.Id, presence.Channel, statsOnly: false);
+            case PresenceStatsRequest stats:
+                return HandlePresenceAsync(command.Id, stats.Channel, statsOnly: true);
+            case HistoryRequest history:
+                return HandleHistoryAsync(command.Id, history);
+            case RefreshRequest refresh:
+                return HandleRefreshAsync(command.Id, refresh);
+            case SubRefreshRequest subRefresh:
+                return HandleSubRefreshAsync(command.Id, subRefresh);
+            case RpcRequest rpc:
+                return HandleRpcAsync(command.Id, rpc);
+            case SendRequest:
+                // Asynchronous messages have no reply and no handler here; they are counted and dropped.
+                return Task.CompletedTask;
             case UnknownMethodRequest:
                 ReplyError(command.Id, ProtocolError.MethodNotFound);
                 return Task.CompletedTask;
@@ -256,17 +315,10 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
 
     private void CleanUp()
     {
-        foreach (var subscription in _subscriptions.Values)
+        foreach (var channel in _subscriptions.Keys)
         {
-            _node.Hub.Remove(subscription);
-            GatewayMetrics.Subscriptions.Add(-1);
-            if (Identity is not null && _node.Namespaces.Resolve(subscription.Channel) is { Presence: true })
-            {
-                _node.Presence.Leave(subscription.Channel, ClientId);
-            }
+            Unsubscribe(channel);
         }
-
-        _subscriptions.Clear();
     }
 
     private async Task FinishCloseAsync()

@@ -8,9 +8,9 @@ namespace Realtime.Connection.Clients;
 /// <summary>
 /// One timer for the whole node: every second it pings the sessions that are due, closes those
 /// whose pong is overdue (3012) and those that never sent connect (3502). No per-connection
-/// timers exist.
+/// timers exist. It also ends connections and subscriptions whose credentials expired.
 /// </summary>
-internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<GatewayOptions> options) : BackgroundService
+internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<GatewayOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,6 +21,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
         while (await TickAsync(timer, stoppingToken))
         {
             var now = Stopwatch.GetTimestamp();
+            var wallClock = time.GetUtcNow();
             foreach (var session in sessions.Snapshot())
             {
                 var heartbeat = session.Heartbeat;
@@ -34,6 +35,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
                     continue;
                 }
 
+                session.CheckExpiry(wallClock);
                 var sentAt = heartbeat.PingSentAt;
                 if (sentAt != 0)
                 {

@@ -2,16 +2,65 @@ using System.Collections.Concurrent;
 
 namespace Realtime.Connection.Clients;
 
-/// <summary>The node's live sessions, for heartbeats, limits and drain.</summary>
+/// <summary>The node's live sessions and connections per user, for heartbeats, limits and drain.</summary>
 internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<ClientSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private int _connected;
 
     public int Count => _sessions.Count;
 
     public void Add(ClientSession session) => _sessions.TryAdd(session, 0);
 
-    public void Remove(ClientSession session) => _sessions.TryRemove(session, out _);
+    /// <summary>
+    /// Counts a session as connected unless that would exceed the node's or the user's
+    /// connection limit (0 = no limit). Anonymous users share no per-user limit.
+    /// </summary>
+    public bool TryAdmit(ClientSession session, string user, GatewayOptions options)
+    {
+        if (Interlocked.Increment(ref _connected) > options.MaxConnections && options.MaxConnections > 0)
+        {
+            Interlocked.Decrement(ref _connected);
+            return false;
+        }
+
+        if (user.Length > 0 && options.MaxConnectionsPerUser > 0
+            && _perUser.AddOrUpdate(user, 1, static (_, count) => count + 1) > options.MaxConnectionsPerUser)
+        {
+            Release(user);
+            Interlocked.Decrement(ref _connected);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Forgets a session; <paramref name="user"/> is set when it had been admitted.</summary>
+    public void Remove(ClientSession session, string? user)
+    {
+        if (!_sessions.TryRemove(session, out _) || user is null)
+        {
+            return;
+        }
+
+        Interlocked.Decrement(ref _connected);
+        if (user.Length > 0)
+        {
+            Release(user);
+        }
+    }
+
+    private void Release(string user)
+    {
+        while (_perUser.TryGetValue(user, out var count))
+        {
+            if (count <= 1 ? _perUser.TryRemove(new KeyValuePair<string, int>(user, count)) : _perUser.TryUpdate(user, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>A moment's view of the sessions; safe to enumerate while others come and go.</summary>
     public IEnumerable<ClientSession> Snapshot() => _sessions.Keys;

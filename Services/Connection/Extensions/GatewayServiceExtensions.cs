@@ -1,4 +1,7 @@
+using Realtime.Auth;
 using Realtime.Channels;
+using Realtime.Connection.Proxy;
+using Realtime.Connection.Backends;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Presence;
@@ -26,8 +29,21 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<GatewayNode>();
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddSingleton<DrainService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DrainService>());
 
-        builder.Services.AddHttpClient(PresenceReporter.HttpClientName, client => client.BaseAddress = new Uri($"http://{ServiceNames.Presence}"));
+        builder.Services.AddTokenVerification(builder.Configuration.GetSection("Gateway:Token"));
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Proxied calls are not idempotent (a publish!): no automatic retries.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
+        builder.Services.AddHttpClient(ProxyClient.HttpClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<ProxyClient>();
+
+        builder.Services.AddHttpClient(PresenceClient.HttpClientName, client => client.BaseAddress = new Uri($"http://{ServiceNames.Presence}"));
+        builder.Services.AddHttpClient(HistoryClient.HttpClientName, client => client.BaseAddress = new Uri($"http://{ServiceNames.History}"));
+        builder.Services.AddSingleton<PresenceClient>();
+        builder.Services.AddSingleton<HistoryClient>();
         builder.Services.AddSingleton<PresenceReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceReporter>());
         return builder;

@@ -89,10 +89,10 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
 
     private void Deliver(HubChannel channel, ReadOnlyMemory<byte> message)
     {
-        Messaging.Publications.SequencedPublication sequenced;
+        DeliveryEvent delivery;
         try
         {
-            sequenced = DeliveryMessage.Decode(message);
+            delivery = DeliveryMessage.Decode(message);
         }
         catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
         {
@@ -100,14 +100,39 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
             return;
         }
 
-        var frame = FrameEncoder.Encode(sequenced, static (w, s) => PushWriter.Publication(w, s.Publication.Channel, s.ToClientPublication()));
         var subscribers = channel.Subscribers;
-        foreach (var subscription in subscribers)
+        if (delivery.Publication is { } sequenced)
         {
-            subscription.Deliver(frame, sequenced.Offset);
+            var frame = FrameEncoder.Encode(sequenced, static (w, s) => PushWriter.Publication(w, s.Publication.Channel, s.ToClientPublication()));
+            foreach (var subscription in subscribers)
+            {
+                subscription.Deliver(frame, sequenced.Offset, sequenced.Epoch);
+            }
+
+            Telemetry.GatewayDelivery.Record(sequenced, subscribers.Length);
+            return;
         }
 
-        Telemetry.GatewayDelivery.Record(sequenced, subscribers.Length);
+        var presenceFrame = delivery.Kind == DeliveryEventKind.Join
+            ? FrameEncoder.Encode((channel.Name, delivery.Client!), static (w, s) => PushWriter.Join(w, s.Name, s.Item2))
+            : FrameEncoder.Encode((channel.Name, delivery.Client!), static (w, s) => PushWriter.Leave(w, s.Name, s.Item2));
+        foreach (var subscription in subscribers)
+        {
+            subscription.DeliverPresenceEvent(presenceFrame);
+        }
+    }
+
+    /// <summary>Tells every node's subscribers that a client joined or left, in order with the channel's publications.</summary>
+    public async Task PublishPresenceEventAsync(string channel, byte[] message)
+    {
+        try
+        {
+            await listener.PublishAsync(channel, message);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogJoinLeaveFailed(e, channel);
+        }
     }
 
     private sealed class HubChannel(string name)
@@ -120,6 +145,9 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe this node from channel {Channel}")]
     private partial void LogUnsubscribeFailed(Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a join/leave event on channel {Channel}")]
+    private partial void LogJoinLeaveFailed(Exception exception, string channel);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a malformed delivery message on channel {Channel}")]
     private partial void LogMalformedDelivery(Exception exception, string channel);

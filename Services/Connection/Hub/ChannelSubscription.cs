@@ -1,73 +1,148 @@
-using Realtime.Protocol.Codes;
+using Realtime.Protocol;
 
 namespace Realtime.Connection.Hub;
 
 /// <summary>
 /// One client's subscription to one channel on this node. While the subscribe command is being
 /// answered, live publications are held back and released right after the reply, skipping any
-/// the reply already covered, so the client sees its stream without gaps or repeats.
+/// the reply already covered, so the client sees its stream without gaps or repeats. A
+/// positioned subscription also watches for gaps in the live stream and makes the client
+/// recover when one appears.
 /// </summary>
-internal sealed class ChannelSubscription(string channel, ISubscriber subscriber)
+internal sealed class ChannelSubscription(string channel, ISubscriber subscriber, bool positioned = false)
 {
     private readonly Lock _gate = new();
-    private List<(ReadOnlyMemory<byte> Frame, ulong Offset)>? _heldBack = [];
+    private List<(ReadOnlyMemory<byte> Frame, ulong Offset, string? Epoch)>? _heldBack = [];
     private ulong _lastOffset;
+    private string? _epoch;
+    private bool _broken;
 
     public string Channel { get; } = channel;
 
     public ISubscriber Subscriber { get; } = subscriber;
 
+    public bool Positioned { get; } = positioned;
+
+    /// <summary>Whether this subscriber receives join and leave pushes.</summary>
+    public bool PushJoinLeave { get; init; }
+
+    /// <summary>Channel info from the subscription token or proxy, shown in presence and join/leave.</summary>
+    public RawJson ChannelInfo { get; init; }
+
+    private long _expiresAtUnixMs;
+
+    /// <summary>When the subscription's credentials run out unless refreshed (read by the heartbeat timer).</summary>
+    public DateTimeOffset? ExpiresAt
+    {
+        get => Volatile.Read(ref _expiresAtUnixMs) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        set => Volatile.Write(ref _expiresAtUnixMs, value?.ToUnixTimeMilliseconds() ?? 0);
+    }
+
     /// <summary>Called by the hub for each live publication, from Redis' delivery thread.</summary>
-    public void Deliver(ReadOnlyMemory<byte> frame, ulong offset)
+    public void Deliver(ReadOnlyMemory<byte> frame, ulong offset, string epoch)
     {
         lock (_gate)
         {
             if (_heldBack is not null)
             {
-                _heldBack.Add((frame, offset));
+                _heldBack.Add((frame, offset, epoch));
                 return;
             }
 
-            if (offset != 0)
-            {
-                if (offset <= _lastOffset)
-                {
-                    return; // Already delivered (through recovery or an earlier copy).
-                }
+            PushInOrder(frame, offset, epoch);
+        }
+    }
 
-                _lastOffset = offset;
+    /// <summary>Join and leave pushes carry no offset; they go out in arrival order.</summary>
+    public void DeliverPresenceEvent(ReadOnlyMemory<byte> frame)
+    {
+        if (!PushJoinLeave)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_heldBack is not null)
+            {
+                _heldBack.Add((frame, 0, null));
+                return;
             }
 
-            Subscriber.Push(frame);
+            if (!_broken)
+            {
+                Subscriber.Push(frame);
+            }
         }
     }
 
     /// <summary>
     /// Ends the held-back phase: the subscribe reply (already queued by the caller) brought the
-    /// client to <paramref name="position"/>; held-back publications after it are pushed now.
+    /// client to <paramref name="position"/> in <paramref name="epoch"/>; held-back publications
+    /// after it are pushed now.
     /// </summary>
-    public void Activate(ulong position)
+    public void Activate(ulong position, string? epoch)
     {
         lock (_gate)
         {
             _lastOffset = position;
+            _epoch = string.IsNullOrEmpty(epoch) ? null : epoch;
             var held = _heldBack!;
             _heldBack = null;
-            foreach (var (frame, offset) in held)
+            foreach (var (frame, offset, heldEpoch) in held)
             {
-                if (offset != 0)
+                if (heldEpoch is null)
                 {
-                    if (offset <= _lastOffset)
-                    {
-                        continue;
-                    }
-
-                    _lastOffset = offset;
+                    Subscriber.Push(frame);
                 }
-
-                Subscriber.Push(frame);
+                else
+                {
+                    PushInOrder(frame, offset, heldEpoch);
+                }
             }
         }
+    }
+
+    private void PushInOrder(ReadOnlyMemory<byte> frame, ulong offset, string epoch)
+    {
+        if (_broken)
+        {
+            return;
+        }
+
+        if (offset == 0)
+        {
+            Subscriber.Push(frame);
+            return;
+        }
+
+        if (_epoch is not null && epoch != _epoch)
+        {
+            // The stream was reset: old positions are void, the client has to start over.
+            Break();
+            return;
+        }
+
+        if (offset <= _lastOffset)
+        {
+            return; // Already delivered (through recovery or an earlier copy).
+        }
+
+        if (Positioned && offset != _lastOffset + 1)
+        {
+            Break();
+            return;
+        }
+
+        _lastOffset = offset;
+        _epoch ??= epoch;
+        Subscriber.Push(frame);
+    }
+
+    private void Break()
+    {
+        _broken = true;
+        Subscriber.InsufficientState(this);
     }
 }
 
@@ -77,5 +152,6 @@ internal interface ISubscriber
     /// <summary>Queues a push frame; a subscriber that cannot keep up disconnects itself.</summary>
     void Push(ReadOnlyMemory<byte> frame);
 
-    void Disconnect(Disconnect disconnect);
+    /// <summary>The subscription lost its place in the stream; the client must resubscribe and recover.</summary>
+    void InsufficientState(ChannelSubscription subscription);
 }

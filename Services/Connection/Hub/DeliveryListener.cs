@@ -17,4 +17,7 @@ internal sealed class DeliveryListener(IConnectionMultiplexer redis, IOptions<De
         queue.OnMessage(message => onMessage((byte[])message.Message!));
         return queue;
     }
+
+    public Task PublishAsync(string channel, byte[] message) =>
+        redis.GetSubscriber().PublishAsync(ChannelKeys.Delivery(channel, options.Value.ShardedPubSub), message);
 }

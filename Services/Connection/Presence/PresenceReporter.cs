@@ -17,7 +17,6 @@ internal sealed partial class PresenceReporter(
     IOptions<GatewayOptions> options,
     ILogger<PresenceReporter> logger) : BackgroundService
 {
-    public const string HttpClientName = "presence";
     private const int MaxBatch = 1000;
 
     private readonly Lock _gate = new();
@@ -26,10 +25,9 @@ internal sealed partial class PresenceReporter(
     private List<PresenceLeave> _leaves = [];
     private readonly string _node = options.Value.ResolveNodeName();
 
-    public void Join(string channel, string client, ClientIdentity identity)
+    public void Join(string channel, string client, ClientIdentity identity, Protocol.RawJson channelInfo)
     {
-        JsonElement? connInfo = identity.Info.IsEmpty ? null : JsonDocument.Parse(identity.Info.Utf8).RootElement.Clone();
-        var entry = new PresenceEntry(channel, client, identity.User, connInfo, ChanInfo: null);
+        var entry = new PresenceEntry(channel, client, identity.User, ToElement(identity.Info), ToElement(channelInfo));
         lock (_gate)
         {
             _present[(channel, client)] = entry;
@@ -44,6 +42,17 @@ internal sealed partial class PresenceReporter(
             _present.Remove((channel, client));
             _leaves.Add(new PresenceLeave(channel, client));
         }
+    }
+
+    private static JsonElement? ToElement(Protocol.RawJson json)
+    {
+        if (json.IsEmpty)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json.Utf8);
+        return document.RootElement.Clone();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -85,7 +94,7 @@ internal sealed partial class PresenceReporter(
 
     private async Task<bool> SendAsync(List<PresenceEntry> joins, List<PresenceLeave> leaves, List<PresenceEntry> refreshes, CancellationToken cancellationToken)
     {
-        var client = httpClients.CreateClient(HttpClientName);
+        var client = httpClients.CreateClient(Backends.PresenceClient.HttpClientName);
         try
         {
             // Leaves first in their own report: a client that left and rejoined ends up present.

@@ -51,6 +51,11 @@ public static class GatewayMetrics
         CommandDuration.Record(seconds, tag);
     }
 
+    private static readonly Counter<long> Recoveries = Meter.CreateCounter<long>(
+        "realtime.gateway.recoveries", "{subscription}", "Resubscriptions that asked to recover, by outcome.");
+
+    public static void RecordRecovery(bool recovered) => Recoveries.Add(1, new KeyValuePair<string, object?>("recovered", recovered));
+
     public static void RecordError(uint code) => Errors.Add(1, new KeyValuePair<string, object?>("code", code));
 
     public static void RecordDisconnect(ushort code) => Disconnects.Add(1, new KeyValuePair<string, object?>("code", code));

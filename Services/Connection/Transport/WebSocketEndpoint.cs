@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Realtime.Connection.Clients;
+using Realtime.Connection.Proxy;
 
 namespace Realtime.Connection.Transport;
 
@@ -17,11 +18,19 @@ internal static partial class WebSocketEndpoint
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, GatewayNode node, IOptions<GatewayOptions> options, ILogger<GatewayNode> logger)
+    private static async Task HandleAsync(HttpContext context, GatewayNode node, DrainService drain, IOptions<GatewayOptions> options,
+        IOptions<ProxyOptions> proxy, ILogger<GatewayNode> logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (drain.Draining)
+        {
+            // Shutting down: the client's SDK retries and the load balancer picks another node.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
@@ -34,8 +43,28 @@ internal static partial class WebSocketEndpoint
 
         // Keep-alive is ours (protocol pings), not the WebSocket layer's.
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
-        using var session = new ClientSession(socket, node);
+        using var session = new ClientSession(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
         await session.RunAsync(context.RequestAborted);
+    }
+
+    /// <summary>The upgrade request's headers the proxies pass on to the backend (only those configured).</summary>
+    private static Dictionary<string, string>? ProxyHeaders(IHeaderDictionary headers, List<string> wanted)
+    {
+        if (wanted.Count == 0)
+        {
+            return null;
+        }
+
+        var selected = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in wanted)
+        {
+            if (headers.TryGetValue(name, out var value))
+            {
+                selected[name] = value.ToString();
+            }
+        }
+
+        return selected;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a WebSocket from origin {Origin}")]

@@ -49,4 +49,25 @@ public sealed class PublicationStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = documents, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Stored publications of one epoch with offsets in [from, to], oldest first (or newest first), at most <paramref name="count"/>.</summary>
+    public async Task<List<SequencedPublication>> ReadAsync(string channel, string epoch, ulong from, ulong to, int count, bool reverse, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(reverse
+            ? """SELECT publication::text FROM publications WHERE channel = $1 AND epoch = $2 AND "offset" BETWEEN $3 AND $4 ORDER BY "offset" DESC LIMIT $5"""
+            : """SELECT publication::text FROM publications WHERE channel = $1 AND epoch = $2 AND "offset" BETWEEN $3 AND $4 ORDER BY "offset" LIMIT $5""");
+        command.Parameters.AddWithValue(channel);
+        command.Parameters.AddWithValue(epoch);
+        command.Parameters.AddWithValue((long)Math.Min(from, long.MaxValue));
+        command.Parameters.AddWithValue((long)Math.Min(to, long.MaxValue));
+        command.Parameters.AddWithValue(count);
+        var publications = new List<SequencedPublication>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            publications.Add(PublicationCodec.DecodeSequenced(Encoding.UTF8.GetBytes(reader.GetString(0))));
+        }
+
+        return publications;
+    }
 }

@@ -80,7 +80,7 @@ public static class PublicationCodec
         w.WriteEndObject();
     }
 
-    private static ClientInfo? ReadInfo(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json)
+    internal static ClientInfo? ReadInfo(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {

@@ -1,0 +1,131 @@
+using Realtime.Auth;
+using Realtime.Channels;
+using Realtime.Connection.Proxy;
+using Realtime.Protocol;
+using Realtime.Protocol.Codes;
+using Realtime.Protocol.Commands;
+
+namespace Realtime.Connection.Clients;
+
+internal sealed partial class ClientSession
+{
+    /// <summary>
+    /// Decides a subscribe, as Centrifugo does: a valid subscription token, the namespace's
+    /// own permissions (open to clients, or a user-limited channel naming this user), or the
+    /// application backend's subscribe proxy. Anything else is denied (103). Replies with the
+    /// error itself and returns null when denied.
+    /// </summary>
+    private async Task<SubscribeGrant?> AuthorizeSubscribeAsync(uint id, SubscribeRequest request, ChannelOptions options)
+    {
+        if (!string.IsNullOrEmpty(request.Token))
+        {
+            try
+            {
+                var token = await _node.Tokens.VerifySubscriptionTokenAsync(request.Token, Identity!.User, request.Channel, _closed.Token);
+                return new SubscribeGrant(token.ExpiresAt, new RawJson(token.Info), RawJson.Empty);
+            }
+            catch (TokenKeysUnavailableException)
+            {
+                // The key set (JWKS) is unreachable: a server problem, the client may retry.
+                ReplyError(id, ProtocolError.Internal);
+                return null;
+            }
+            catch (TokenExpiredException)
+            {
+                ReplyError(id, ProtocolError.TokenExpired);
+                return null;
+            }
+            catch (InvalidTokenException e)
+            {
+                LogTokenRejected(_node.Logger, ClientId, "subscription", e.Message);
+                ReplyError(id, ProtocolError.PermissionDenied);
+                return null;
+            }
+        }
+
+        if (_node.Options.ClientInsecure || options.AllowSubscribeForClient || IsUserLimitedFor(request.Channel, options))
+        {
+            return SubscribeGrant.Open;
+        }
+
+        if (options.ProxySubscribe && _node.Proxies.Options.SubscribeEndpoint is { } endpoint)
+        {
+            var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with
+            {
+                Channel = request.Channel,
+                Data = ProxyClient.ToElement(request.Data),
+            }, _closed.Token);
+            if (!Accept(id, outcome))
+            {
+                return null;
+            }
+
+            var result = outcome.Result!;
+            return new SubscribeGrant(
+                result.ExpireAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(result.ExpireAt) : null,
+                ProxyClient.FromProxy(result.Info, result.B64Info),
+                ProxyClient.FromProxy(result.Data, result.B64Data));
+        }
+
+        ReplyError(id, ProtocolError.PermissionDenied);
+        return null;
+    }
+
+    /// <summary>
+    /// A user-limited channel (<c>dialog#42,43</c>) may be subscribed to by the users it names,
+    /// when the namespace allows such channels.
+    /// </summary>
+    private bool IsUserLimitedFor(string channel, ChannelOptions options)
+    {
+        if (!options.AllowUserLimitedChannels || Identity!.User.Length == 0)
+        {
+            return false;
+        }
+
+        var settings = _node.Namespaces.Settings;
+        var boundary = channel.LastIndexOf(settings.UserBoundary);
+        if (boundary < 0)
+        {
+            return false;
+        }
+
+        foreach (var user in channel.AsSpan(boundary + 1).Split(settings.UserSeparator))
+        {
+            if (channel.AsSpan(boundary + 1)[user].SequenceEqual(Identity.User))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The fields every proxy request carries about this connection.</summary>
+    private ProxyRequest ProxyRequestFor() => new()
+    {
+        Client = ClientId,
+        User = Identity?.User,
+        Headers = _proxyHeaders,
+    };
+
+    /// <summary>Applies a refusal from the backend (error reply or disconnect); true when it said yes.</summary>
+    private bool Accept(uint id, ProxyOutcome outcome)
+    {
+        if (outcome.Disconnect is { } disconnect)
+        {
+            Disconnect(disconnect);
+            return false;
+        }
+
+        if (outcome.Error is { } error)
+        {
+            ReplyError(id, error);
+            return false;
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {Client}: {Kind} token rejected: {Reason}")]
+    private static partial void LogTokenRejected(ILogger logger, string client, string kind, string reason);
+}

@@ -1,0 +1,53 @@
+using Realtime.Channels;
+using Realtime.Connection.Hub;
+using Realtime.Messaging.Delivery;
+using Realtime.Protocol.Codes;
+using Realtime.Protocol;
+using Realtime.Protocol.Replies;
+
+namespace Realtime.Connection.Clients;
+
+internal sealed partial class ClientSession
+{
+    /// <summary>After a subscription starts: presence entry and join event, as the namespace asks.</summary>
+    private void AfterSubscribed(string channel, ChannelOptions options, SubscribeGrant grant)
+    {
+        if (options.Presence)
+        {
+            _node.Presence.Join(channel, ClientId, Identity!, grant.ChannelInfo);
+        }
+
+        if (options.JoinLeave || options.ForcePushJoinLeave)
+        {
+            _ = _node.Hub.PublishPresenceEventAsync(channel, DeliveryMessage.EncodeJoin(InfoFor(grant.ChannelInfo)));
+        }
+    }
+
+    /// <summary>After a subscription ends: presence entry removed and leave event, as the namespace asks.</summary>
+    private void AfterUnsubscribed(string channel, ChannelOptions options, ChannelSubscription subscription)
+    {
+        if (options.Presence)
+        {
+            _node.Presence.Leave(channel, ClientId);
+        }
+
+        if (options.JoinLeave || options.ForcePushJoinLeave)
+        {
+            _ = _node.Hub.PublishPresenceEventAsync(channel, DeliveryMessage.EncodeLeave(InfoFor(subscription.ChannelInfo)));
+        }
+    }
+
+    /// <summary>Called from the delivery thread when a positioned subscription saw a gap: the client resubscribes and recovers.</summary>
+    public void InsufficientState(ChannelSubscription subscription) => ServerUnsubscribe(subscription.Channel, Protocol.Codes.Unsubscribe.InsufficientState);
+
+    /// <summary>Ends a subscription from the server side and tells the client why (an unsubscribe push).</summary>
+    public void ServerUnsubscribe(string channel, Unsubscribe reason)
+    {
+        if (Unsubscribe(channel))
+        {
+            Push(FrameEncoder.Encode((channel, reason), static (w, s) => PushWriter.Unsubscribe(w, s.channel, s.reason)));
+        }
+    }
+
+    private ClientInfo InfoFor(Protocol.RawJson channelInfo) => new(Identity!.User, ClientId, Identity.Info, channelInfo);
+}

@@ -1,0 +1,169 @@
+using Realtime.Auth;
+using Realtime.Connection.Proxy;
+using Realtime.Protocol;
+using Realtime.Protocol.Codes;
+using Realtime.Protocol.Commands;
+using Realtime.Protocol.Replies;
+
+namespace Realtime.Connection.Clients;
+
+internal sealed partial class ClientSession
+{
+    /// <summary>
+    /// A new connection token before the old one runs out. An expired token is answered 109 so
+    /// the SDK fetches another; a token for another user, or a bad one, ends the connection.
+    /// </summary>
+    private async Task HandleRefreshAsync(uint id, RefreshRequest request)
+    {
+        var identity = Identity!;
+        if (!string.IsNullOrEmpty(request.Token))
+        {
+            try
+            {
+                var token = await _node.Tokens.VerifyConnectionTokenAsync(request.Token, _closed.Token);
+                if (token.User != identity.User)
+                {
+                    Disconnect(Protocol.Codes.Disconnect.InvalidToken);
+                    return;
+                }
+
+                identity = identity with
+                {
+                    ExpiresAt = token.ExpiresAt,
+                    Info = token.Info.IsEmpty ? identity.Info : new RawJson(token.Info),
+                };
+            }
+            catch (TokenKeysUnavailableException)
+            {
+                // The key set (JWKS) is unreachable: a server problem, the client may retry.
+                ReplyError(id, ProtocolError.Internal);
+                return;
+            }
+            catch (TokenExpiredException)
+            {
+                ReplyError(id, ProtocolError.TokenExpired);
+                return;
+            }
+            catch (InvalidTokenException e)
+            {
+                LogTokenRejected(_node.Logger, ClientId, "refresh", e.Message);
+                Disconnect(Protocol.Codes.Disconnect.InvalidToken);
+                return;
+            }
+        }
+        else if (_node.Proxies.Options.RefreshEndpoint is { } endpoint)
+        {
+            var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor(), _closed.Token);
+            if (!Accept(id, outcome))
+            {
+                return;
+            }
+
+            if (outcome.Result!.Expired)
+            {
+                Disconnect(Protocol.Codes.Disconnect.Expired);
+                return;
+            }
+
+            identity = identity with
+            {
+                ExpiresAt = outcome.Result.ExpireAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(outcome.Result.ExpireAt) : null,
+            };
+        }
+        else
+        {
+            ReplyError(id, ProtocolError.BadRequest);
+            return;
+        }
+
+        Identity = identity;
+        var result = new RefreshResult(ClientId, ServerVersion, identity.ExpiresAt is not null, identity.TtlSeconds(_node.Time));
+        Reply((id, result), static (w, s) => ReplyWriter.Refresh(w, s.id, s.result));
+    }
+
+    /// <summary>A new subscription token (or a sub-refresh proxy answer) extends a subscription's expiry.</summary>
+    private async Task HandleSubRefreshAsync(uint id, SubRefreshRequest request)
+    {
+        if (!_subscriptions.TryGetValue(request.Channel, out var subscription))
+        {
+            ReplyError(id, ProtocolError.BadRequest);
+            return;
+        }
+
+        DateTimeOffset? expiresAt;
+        if (!string.IsNullOrEmpty(request.Token))
+        {
+            try
+            {
+                var token = await _node.Tokens.VerifySubscriptionTokenAsync(request.Token, Identity!.User, request.Channel, _closed.Token);
+                expiresAt = token.ExpiresAt;
+            }
+            catch (TokenKeysUnavailableException)
+            {
+                // The key set (JWKS) is unreachable: a server problem, the client may retry.
+                ReplyError(id, ProtocolError.Internal);
+                return;
+            }
+            catch (TokenExpiredException)
+            {
+                ReplyError(id, ProtocolError.TokenExpired);
+                return;
+            }
+            catch (InvalidTokenException e)
+            {
+                LogTokenRejected(_node.Logger, ClientId, "sub_refresh", e.Message);
+                ReplyError(id, ProtocolError.PermissionDenied);
+                return;
+            }
+        }
+        else if (_node.Namespaces.Resolve(request.Channel) is { ProxySubRefresh: true } && _node.Proxies.Options.SubRefreshEndpoint is { } endpoint)
+        {
+            var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with { Channel = request.Channel }, _closed.Token);
+            if (!Accept(id, outcome))
+            {
+                return;
+            }
+
+            if (outcome.Result!.Expired)
+            {
+                ServerUnsubscribe(request.Channel, Protocol.Codes.Unsubscribe.Expired);
+                return;
+            }
+
+            expiresAt = outcome.Result.ExpireAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(outcome.Result.ExpireAt) : null;
+        }
+        else
+        {
+            ReplyError(id, ProtocolError.BadRequest);
+            return;
+        }
+
+        subscription.ExpiresAt = expiresAt;
+        var grant = new SubscribeGrant(expiresAt, RawJson.Empty, RawJson.Empty);
+        var result = new SubRefreshResult(expiresAt is not null, grant.TtlSeconds(_node.Time));
+        Reply((id, result), static (w, s) => ReplyWriter.SubRefresh(w, s.id, s.result));
+    }
+
+    /// <summary>An RPC goes to the application backend's RPC proxy; without one the method does not exist (104).</summary>
+    private async Task HandleRpcAsync(uint id, RpcRequest request)
+    {
+        if (_node.Proxies.Options.RpcEndpoint is not { } endpoint)
+        {
+            ReplyError(id, ProtocolError.MethodNotFound);
+            return;
+        }
+
+        var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with
+        {
+            Method = request.RpcMethod,
+            Data = ProxyClient.ToElement(request.Data),
+        }, _closed.Token);
+        if (!Accept(id, outcome))
+        {
+            return;
+        }
+
+        var data = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
+        Reply((id, data), static (w, s) => ReplyWriter.Rpc(w, s.id, s.data));
+    }
+}

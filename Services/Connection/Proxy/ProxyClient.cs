@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Realtime.Protocol;
+using Realtime.Protocol.Codes;
+
+namespace Realtime.Connection.Proxy;
+
+/// <summary>Calls the application backend's proxy endpoints and turns each answer into an outcome.</summary>
+internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptions<ProxyOptions> options, ILogger<ProxyClient> logger)
+{
+    public const string HttpClientName = "proxy";
+
+    public ProxyOptions Options => options.Value;
+
+    public async Task<ProxyOutcome> CallAsync(Uri endpoint, ProxyRequest request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.Timeout);
+        try
+        {
+            var client = httpClients.CreateClient(HttpClientName);
+            using var response = await client.PostAsJsonAsync(endpoint, request, ProxyJsonContext.Default.ProxyRequest, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync(ProxyJsonContext.Default.ProxyResponse, timeout.Token);
+            return body switch
+            {
+                { Disconnect: { } d } => ProxyOutcome.Disconnected(new Disconnect(d.Code, d.Reason ?? "")),
+                { Error: { } e } => ProxyOutcome.Failed(new ProtocolError(e.Code, e.Message ?? "", e.Temporary)),
+                { Result: { } r } => ProxyOutcome.Succeeded(r),
+                _ => ProxyOutcome.Succeeded(new ProxyResult()),
+            };
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            LogProxyFailed(e, endpoint);
+            return ProxyOutcome.Failed(ProtocolError.Internal);
+        }
+    }
+
+    /// <summary>A payload as the proxy protocol carries it: embedded JSON.</summary>
+    public static JsonElement? ToElement(RawJson json)
+    {
+        if (json.IsEmpty)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json.Utf8);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Reads a payload back: embedded JSON, or base64 bytes that must themselves be JSON here.</summary>
+    public static RawJson FromProxy(JsonElement? json, string? base64)
+    {
+        if (json is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } element)
+        {
+            return new RawJson(Encoding.UTF8.GetBytes(element.GetRawText()));
+        }
+
+        return string.IsNullOrEmpty(base64) ? RawJson.Empty : new RawJson(Convert.FromBase64String(base64));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call to {Endpoint} failed")]
+    private partial void LogProxyFailed(Exception exception, Uri endpoint);
+}
+
+/// <summary>What the backend decided: go ahead (with its result), refuse with an error, or disconnect.</summary>
+internal sealed record ProxyOutcome(ProxyResult? Result, ProtocolError? Error, Disconnect? Disconnect)
+{
+    public static ProxyOutcome Succeeded(ProxyResult result) => new(result, null, null);
+
+    public static ProxyOutcome Failed(ProtocolError error) => new(null, error, null);
+
+    public static ProxyOutcome Disconnected(Disconnect disconnect) => new(null, null, disconnect);
+}
