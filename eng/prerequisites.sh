@@ -32,4 +32,13 @@ fi
 # setpriv drops root to the postgres user for the local PostgreSQL server.
 command -v setpriv >/dev/null 2>&1 || apt_install util-linux
 
+
+# The protocol tests drive the official centrifuge SDK from Node.
+command -v node >/dev/null 2>&1 || apt_install nodejs npm
+sdk_dir="$(dirname "$0")/../tests/Realtime.EndToEnd.Tests/ClientSdk/js"
+if [ ! -d "$sdk_dir/node_modules/centrifuge" ] || [ "$sdk_dir/package-lock.json" -nt "$sdk_dir/node_modules/.package-lock.json" ]; then
+  echo "==> npm ci (centrifuge SDK for the protocol tests)"
+  (cd "$sdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "==> prerequisites present: $(dotnet --version) SDK, $(redis-server --version | cut -d' ' -f3), PostgreSQL $(ls /usr/lib/postgresql | sort -n | tail -n 1)"

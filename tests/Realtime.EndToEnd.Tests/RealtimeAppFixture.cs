@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Realtime.Testing;
 
 namespace Realtime.EndToEnd.Tests;
 
@@ -16,12 +17,31 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The HMAC key the gateways verify tokens with in these tests.</summary>
+    public const string TokenSecret = "end-to-end-tests-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123";
+
+    /// <summary>Outgoing bytes a gateway queues per client before closing it as slow (small, so the slow-reader test is quick).</summary>
+    public const int MaxQueuedBytes = 256 * 1024;
+
     public Uri WebSocketEndpoint { get; private set; } = null!;
+
+    public TestTokens Tokens { get; } = new(TokenSecret);
+
+    public ApplicationBackend Backend { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        Backend = await ApplicationBackend.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Realtime_AppHost>(
-            ["Infrastructure:Mode=local"], (options, _) => options.DisableDashboard = true);
+            [
+                "Infrastructure:Mode=local",
+                $"Services:Gateway:Token:HmacSecretKey={TokenSecret}",
+                $"Services:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
+                $"Services:Gateway:MaxQueuedBytes={MaxQueuedBytes}",
+                // The slow-reader test needs the queue bound, not the write timeout, to end the connection.
+                "Services:Gateway:WriteTimeout=00:01:00",
+            ],
+            (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
@@ -47,6 +67,11 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         {
             await App.StopAsync();
             await App.DisposeAsync();
+        }
+
+        if (Backend is not null)
+        {
+            await Backend.DisposeAsync();
         }
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly List<Command> _commands = [];
     private readonly Lock _disconnectGate = new();
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private Disconnect? _disconnect;
 
     private readonly Dictionary<string, string>? _proxyHeaders;
@@ -69,7 +70,10 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             _node.Sessions.Remove(this, Identity?.User);
             CleanUp();
             GatewayMetrics.Connections.Add(-1);
-            GatewayMetrics.RecordDisconnect((_disconnect ?? Protocol.Codes.Disconnect.ConnectionClosed).Code);
+            if (_disconnect is null)
+            {
+                GatewayMetrics.RecordDisconnect(Protocol.Codes.Disconnect.ConnectionClosed.Code);
+            }
             await FinishCloseAsync();
         }
     }
@@ -88,18 +92,24 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
 
         LogDisconnect(_node.Logger, ClientId, disconnect.Code, disconnect.Reason);
+        GatewayMetrics.RecordDisconnect(disconnect.Code);
+        // A slow client's backlog is dropped; anyone else gets what was already queued first.
         var slow = disconnect.Code == Protocol.Codes.Disconnect.Slow.Code || disconnect.Code == Protocol.Codes.Disconnect.WriteError.Code;
         _outbox.Close(disconnect, discardQueued: slow);
-        if (slow)
-        {
-            CancelQuietly(_closed);
-        }
-        else
-        {
-            // Stop reading once the close frame is out; the read loop then ends.
-            _ = _outbox.Completion.ContinueWith(static (_, state) => CancelQuietly((CancellationTokenSource)state!), _closed,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+        _ = EndReadingAfterCloseHandshakeAsync();
+    }
+
+    /// <summary>
+    /// After our close frame is out, the read loop keeps reading (and discarding) until the
+    /// client's close frame arrives, so the connection ends with a clean handshake: closing a
+    /// socket with unread input makes the kernel reset it, which can destroy the close frame
+    /// (and its code) before the client reads it. A client that never answers is cut off.
+    /// </summary>
+    private async Task EndReadingAfterCloseHandshakeAsync()
+    {
+        await _outbox.Completion;
+        await Task.Delay(CloseHandshakeTimeout);
+        CancelQuietly(_closed);
     }
 
     /// <summary>Called each second by the heartbeat timer: ends what has expired without a refresh.</summary>
@@ -152,6 +162,17 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 return;
             }
 
+            if (_disconnect is not null)
+            {
+                // Closing: input is read only to reach the client's close frame.
+                if (await DiscardMessageAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, maxFrame + 1));
             try
             {
@@ -164,7 +185,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                         if (buffer.Length > maxFrame)
                         {
                             Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
-                            return;
+                            break;
                         }
 
                         var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxFrame + 1));
@@ -183,22 +204,48 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 }
                 while (!result.EndOfMessage);
 
+                if (_disconnect is not null)
+                {
+                    continue; // Oversize: the rest of the frame is discarded with whatever follows.
+                }
+
                 if (length > maxFrame)
                 {
                     Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
-                    return;
+                    continue;
                 }
 
                 GatewayMetrics.RecordReceived(length);
-                if (!await HandleFrameAsync(buffer.AsMemory(0, length)))
-                {
-                    return;
-                }
+                await HandleFrameAsync(buffer.AsMemory(0, length));
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>Reads one incoming message to nowhere; true when it was the client's close frame.</summary>
+    private async Task<bool> DiscardMessageAsync(CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await _socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+            while (!result.EndOfMessage);
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
@@ -323,10 +370,14 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
 
     private async Task FinishCloseAsync()
     {
-        if (_disconnect is null && _socket.State == WebSocketState.CloseReceived)
+        if (_socket.State == WebSocketState.CloseReceived)
         {
             // The client closed: answer its close frame through the outbox so writes never overlap.
-            _disconnect = Protocol.Codes.Disconnect.ConnectionClosed;
+            lock (_disconnectGate)
+            {
+                _disconnect ??= Protocol.Codes.Disconnect.ConnectionClosed;
+            }
+
             _outbox.Close(new Disconnect((ushort)WebSocketCloseStatus.NormalClosure, ""), discardQueued: true);
         }
 

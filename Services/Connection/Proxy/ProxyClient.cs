@@ -21,7 +21,10 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
         try
         {
             var client = httpClients.CreateClient(HttpClientName);
-            using var response = await client.PostAsJsonAsync(endpoint, request, ProxyJsonContext.Default.ProxyRequest, timeout.Token);
+            // A buffered body with Content-Length: not every backend accepts chunked requests.
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, ProxyJsonContext.Default.ProxyRequest));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(endpoint, content, timeout.Token);
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync(ProxyJsonContext.Default.ProxyResponse, timeout.Token);
             return body switch

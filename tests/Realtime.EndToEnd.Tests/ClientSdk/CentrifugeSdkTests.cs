@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+
+namespace Realtime.EndToEnd.Tests.ClientSdk;
+
+/// <summary>The official centrifuge SDK (npm, v5) against the system the AppHost started, unchanged.</summary>
+[Collection(RealtimeAppCollection.Name)]
+public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
+{
+    private static string Channel(string prefix = "") => $"{prefix}sdk-{Guid.NewGuid():N}";
+
+    private string[] Tokens(params string[] users) => [.. users.Select(user => fixture.Tokens.Connection(user))];
+
+    [Fact]
+    public async Task Publish_on_one_gateway_instance_is_received_on_the_other()
+    {
+        var channel = Channel("chat:");
+        var result = await CentrifugeSdk.RunAsync("cross_node", fixture.WebSocketEndpoint, new { tokens = Tokens("alice", "bob"), channel });
+
+        Assert.Equal(2, result["nodes"]!.AsArray().Select(n => n!.GetValue<string>()).Distinct().Count());
+        var received = result["received"]!.AsArray();
+        Assert.Equal([1, 2, 3], received.Select(p => p!["offset"]!.GetValue<int>()));
+        Assert.Equal([1, 2, 3], received.Select(p => p!["data"]!["n"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Presence_and_presence_stats_count_the_subscribers()
+    {
+        var result = await CentrifugeSdk.RunAsync("presence", fixture.WebSocketEndpoint, new { tokens = Tokens("ann", "ben"), channel = Channel() });
+
+        Assert.Equal(2, result["stats"]!["numClients"]!.GetValue<int>());
+        Assert.Equal(2, result["stats"]!["numUsers"]!.GetValue<int>());
+        Assert.Equal(["ann", "ben"], result["clients"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Equal(1, result["afterUnsubscribe"]!["numClients"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task History_answers_limit_since_reverse_and_top()
+    {
+        var result = await CentrifugeSdk.RunAsync("history", fixture.WebSocketEndpoint, new { tokens = Tokens("hal"), channel = Channel() });
+
+        Assert.Equal([1, 2, 3, 4, 5], Offsets(result["all"]));
+        Assert.Equal([3, 4, 5], Offsets(result["since"]));
+        Assert.Equal([5, 4], Offsets(result["reversed"]));
+        Assert.Equal(5, result["top"]!.GetValue<int>());
+        Assert.Equal(112, result["wrongEpoch"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_short_lived_connection_token_is_refreshed_without_a_disconnect()
+    {
+        // The n-th token lives 3n s, as if fetched 3 s apart; over 7 s the SDK must refresh at least twice.
+        var tokens = Enumerable.Range(1, 6).Select(i => fixture.Tokens.Connection("ref", TimeSpan.FromSeconds(3 * i))).ToArray();
+        var result = await CentrifugeSdk.RunAsync("token_refresh", fixture.WebSocketEndpoint, new { tokens, holdMs = 7000 });
+
+        Assert.True(result["refreshCalls"]!.GetValue<int>() >= 2, $"refresh calls: {result["refreshCalls"]}");
+        Assert.Equal("connected", result["state"]!.GetValue<string>());
+        Assert.Equal(0, result["disconnects"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_short_lived_subscription_token_is_refreshed_without_an_unsubscribe()
+    {
+        var channel = Channel("private:");
+        var result = await CentrifugeSdk.RunAsync("sub_token_refresh", fixture.WebSocketEndpoint, new
+        {
+            connectionToken = fixture.Tokens.Connection("sue"),
+            channel,
+            subscriptionTokens = Enumerable.Range(1, 6).Select(i => fixture.Tokens.Subscription("sue", channel, TimeSpan.FromSeconds(3 * i))).ToArray(),
+            holdMs = 7000,
+        });
+
+        Assert.True(result["tokenCalls"]!.GetValue<int>() >= 3, $"token calls: {result["tokenCalls"]}");
+        Assert.Equal("subscribed", result["state"]!.GetValue<string>());
+        Assert.Equal(0, result["unsubscribes"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Rpc_goes_through_the_proxy_to_the_application_backend()
+    {
+        var result = await CentrifugeSdk.RunAsync("rpc", fixture.WebSocketEndpoint, new { tokens = Tokens("rita") });
+
+        Assert.Equal("ping", result["data"]!["echo"]!["text"]!.GetValue<string>());
+        Assert.Equal("rita", result["data"]!["user"]!.GetValue<string>());
+        Assert.Equal(1000, result["failedCode"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task After_a_server_disconnect_the_sdk_reconnects_and_resubscribes()
+    {
+        var result = await CentrifugeSdk.RunAsync("reconnect", fixture.WebSocketEndpoint, new { tokens = Tokens("ray"), channel = Channel(), flood = 2000 });
+
+        Assert.Contains(3013, result["codes"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.True(result["connects"]!.GetValue<int>() >= 2);
+        Assert.Equal("subscribed", result["subscription"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Refusals_carry_their_error_codes()
+    {
+        var result = await CentrifugeSdk.RunAsync("errors", fixture.WebSocketEndpoint, new
+        {
+            tokens = Tokens("eve"),
+            forbiddenChannel = Channel("private:"),
+            unknownChannel = Channel("nosuchnamespace:"),
+            subscriberOnlyChannel = Channel("chat:"),
+        });
+
+        Assert.Equal(103, result["forbidden"]!.GetValue<int>());
+        Assert.Equal(102, result["unknown"]!.GetValue<int>());
+        Assert.Equal(103, result["publishForbidden"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Join_and_leave_reach_a_subscriber_that_asked_for_them()
+    {
+        var result = await CentrifugeSdk.RunAsync("join_leave", fixture.WebSocketEndpoint, new { tokens = Tokens("watcher", "visitor"), channel = Channel() });
+
+        var events = result["events"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.True(events.IndexOf("join:visitor") >= 0 && events.IndexOf("leave:visitor") > events.IndexOf("join:visitor"), string.Join(",", events));
+    }
+
+    [Fact]
+    public async Task A_client_coming_back_recovers_exactly_what_it_missed()
+    {
+        var result = await CentrifugeSdk.RunAsync("recovery", fixture.WebSocketEndpoint, new { tokens = Tokens("away", "pub"), channel = Channel("chat:") });
+
+        Assert.Equal([1, 2, 3, 4], Offsets(result["offsets"]));
+        Assert.Equal([1, 2, 3, 4], Offsets(result["data"]));
+        var resubscribed = result["subscribed"]!.AsArray().Last()!;
+        Assert.True(resubscribed["recovered"]!.GetValue<bool>());
+        Assert.True(resubscribed["wasRecovering"]!.GetValue<bool>());
+    }
+
+    private static int[] Offsets(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<int>())];
+}

@@ -1,0 +1,199 @@
+// Scenarios that drive the official `centrifuge` SDK (v5) against the running system.
+// Usage: node scenarios.mjs <scenario>; environment: RT_URL (WebSocket URL), RT_ARGS (JSON).
+// Prints one JSON line with the observations; the C# tests assert on it. Every wait is bounded.
+import { Centrifuge } from 'centrifuge';
+import WebSocket from 'ws';
+
+const url = process.env.RT_URL;
+const args = JSON.parse(process.env.RT_ARGS ?? '{}');
+
+const until = async (condition, ms, what) => {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+};
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+function client(options = {}) {
+  const c = new Centrifuge(url, { websocket: WebSocket, minReconnectDelay: 100, maxReconnectDelay: 1000, timeout: 5000, ...options });
+  c.events = [];
+  for (const e of ['connecting', 'connected', 'disconnected', 'error']) {
+    c.on(e, ctx => c.events.push({ event: e, code: ctx.code, reason: ctx.reason, error: ctx.error?.code }));
+  }
+  return c;
+}
+
+function subscription(c, channel, options = {}) {
+  const s = c.newSubscription(channel, options);
+  s.publications = [];
+  s.events = [];
+  s.on('publication', ctx => s.publications.push({ offset: ctx.offset, data: ctx.data, user: ctx.info?.user }));
+  s.on('join', ctx => s.events.push({ event: 'join', user: ctx.info.user, client: ctx.info.client }));
+  s.on('leave', ctx => s.events.push({ event: 'leave', user: ctx.info.user, client: ctx.info.client }));
+  s.on('subscribed', ctx => s.events.push({ event: 'subscribed', recovered: ctx.recovered, wasRecovering: ctx.wasRecovering, offset: ctx.streamPosition?.offset, epoch: ctx.streamPosition?.epoch }));
+  s.on('unsubscribed', ctx => s.events.push({ event: 'unsubscribed', code: ctx.code }));
+  s.on('error', ctx => s.events.push({ event: 'error', code: ctx.error?.code }));
+  return s;
+}
+
+const connected = c => new Promise((resolve, reject) => {
+  c.once('connected', resolve);
+  c.once('disconnected', ctx => reject(new Error(`disconnected ${ctx.code} ${ctx.reason}`)));
+  c.connect();
+});
+
+const errorCode = async promise => {
+  try { await promise; return 0; } catch (e) { return e.code ?? -1; }
+};
+
+const scenarios = {
+  // Two clients on different gateway instances; one publishes, the other receives.
+  async cross_node() {
+    const byNode = new Map();
+    const spare = [];
+    for (let i = 0; i < 20 && byNode.size < 2; i++) {
+      const c = client({ token: args.tokens[i % args.tokens.length] });
+      await connected(c);
+      if (byNode.has(c._node)) spare.push(c); else byNode.set(c._node, c);
+    }
+    spare.forEach(c => c.disconnect());
+    const [receiver, publisher] = [...byNode.values()];
+    const rs = subscription(receiver, args.channel);
+    const ps = subscription(publisher, args.channel);
+    rs.subscribe(); ps.subscribe();
+    await rs.ready(5000); await ps.ready(5000);
+    for (let i = 1; i <= 3; i++) await ps.publish({ n: i });
+    await until(() => rs.publications.length === 3, 10000, 'three publications');
+    return { nodes: [...byNode.keys()], received: rs.publications };
+  },
+
+  async presence() {
+    const a = client({ token: args.tokens[0] });
+    const b = client({ token: args.tokens[1] });
+    await connected(a); await connected(b);
+    const sa = subscription(a, args.channel); const sb = subscription(b, args.channel);
+    sa.subscribe(); sb.subscribe();
+    await sa.ready(5000); await sb.ready(5000);
+    let stats;
+    for (let i = 0; i < 200; i++) { stats = await sa.presenceStats(); if (stats.numClients === 2) break; await sleep(50); }
+    const presence = await sa.presence();
+    sb.unsubscribe();
+    let after;
+    for (let i = 0; i < 200; i++) { after = await sa.presenceStats(); if (after.numClients === 1) break; await sleep(50); }
+    return { stats, clients: Object.values(presence.clients).map(c => c.user).sort(), afterUnsubscribe: after };
+  },
+
+  async history() {
+    const c = client({ token: args.tokens[0] });
+    await connected(c);
+    const s = subscription(c, args.channel);
+    s.subscribe(); await s.ready(5000);
+    for (let i = 1; i <= 5; i++) await s.publish({ n: i });
+    const all = await s.history({ limit: 10 });
+    const since = await s.history({ limit: 10, since: { offset: 2, epoch: all.epoch } });
+    const reversed = await s.history({ limit: 2, reverse: true });
+    const top = await s.history({ limit: 0 });
+    const wrongEpoch = await errorCode(s.history({ limit: 10, since: { offset: 1, epoch: 'not-the-epoch' } }));
+    const offsets = r => r.publications.map(p => p.offset);
+    return { all: offsets(all), since: offsets(since), reversed: offsets(reversed), top: top.offset, epoch: all.epoch, wrongEpoch };
+  },
+
+  // A connection token that expires every few seconds is refreshed by the SDK without a disconnect.
+  async token_refresh() {
+    let calls = 0;
+    const c = client({ token: args.tokens[0], getToken: async () => { calls++; return args.tokens[calls] ?? args.tokens.at(-1); } });
+    await connected(c);
+    await sleep(args.holdMs);
+    return { refreshCalls: calls, state: c.state, disconnects: c.events.filter(e => e.event === 'disconnected').length };
+  },
+
+  async sub_token_refresh() {
+    const c = client({ token: args.connectionToken });
+    await connected(c);
+    let calls = 0;
+    const s = subscription(c, args.channel, { getToken: async () => args.subscriptionTokens[Math.min(calls++, args.subscriptionTokens.length - 1)] });
+    s.subscribe(); await s.ready(5000);
+    await sleep(args.holdMs);
+    await s.publish({ still: 'here' });
+    await until(() => s.publications.length === 1, 5000, 'own publication');
+    return { tokenCalls: calls, state: s.state, unsubscribes: s.events.filter(e => e.event === 'unsubscribed').length };
+  },
+
+  async rpc() {
+    const c = client({ token: args.tokens[0] });
+    await connected(c);
+    const reply = await c.rpc('echo', { text: 'ping' });
+    const missing = await errorCode(c.rpc('fail', {}));
+    return { data: reply.data, failedCode: missing };
+  },
+
+  // The server closes the connection (flooding → 3013); the SDK reconnects by itself.
+  async reconnect() {
+    const c = client({ token: args.tokens[0] });
+    await connected(c);
+    const s = subscription(c, args.channel); s.subscribe(); await s.ready(5000);
+    for (let i = 0; i < args.flood; i++) c.send({ i }).catch(() => {});
+    await until(() => c.events.filter(e => e.event === 'connected').length >= 2, 15000, `a reconnect (events: ${JSON.stringify(c.events)})`);
+    await until(() => s.state === 'subscribed', 10000, 'resubscribed');
+    return { codes: c.events.filter(e => e.event === 'connecting' && e.code).map(e => e.code), connects: c.events.filter(e => e.event === 'connected').length, subscription: s.state };
+  },
+
+  async errors() {
+    const c = client({ token: args.tokens[0] });
+    await connected(c);
+    const forbidden = subscription(c, args.forbiddenChannel); forbidden.subscribe();
+    const unknown = subscription(c, args.unknownChannel); unknown.subscribe();
+    await until(() => forbidden.events.some(e => e.event === 'error' || e.event === 'unsubscribed') && unknown.events.some(e => e.event === 'error' || e.event === 'unsubscribed'), 5000, 'both refusals');
+    const publishForbidden = await errorCode(c.publish(args.subscriberOnlyChannel, { x: 1 }));
+    return {
+      forbidden: forbidden.events.find(e => e.event === 'error' || e.event === 'unsubscribed').code,
+      unknown: unknown.events.find(e => e.event === 'error' || e.event === 'unsubscribed').code,
+      publishForbidden,
+    };
+  },
+
+  async join_leave() {
+    const watcher = client({ token: args.tokens[0] });
+    await connected(watcher);
+    const ws = subscription(watcher, args.channel, { joinLeave: true }); ws.subscribe(); await ws.ready(5000);
+    const visitor = client({ token: args.tokens[1] });
+    await connected(visitor);
+    const vs = subscription(visitor, args.channel); vs.subscribe(); await vs.ready(5000);
+    await until(() => ws.events.some(e => e.event === 'join' && e.user === 'visitor'), 5000, 'the join');
+    vs.unsubscribe();
+    await until(() => ws.events.some(e => e.event === 'leave' && e.user === 'visitor'), 5000, 'the leave');
+    return { events: ws.events.filter(e => e.event === 'join' || e.event === 'leave').map(e => `${e.event}:${e.user}`) };
+  },
+
+  // A client away while others publish gets exactly what it missed when it comes back.
+  async recovery() {
+    const away = client({ token: args.tokens[0] });
+    await connected(away);
+    const s = subscription(away, args.channel); s.subscribe(); await s.ready(5000);
+    const publisher = client({ token: args.tokens[1] });
+    await connected(publisher);
+    const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
+    await ps.publish({ n: 1 });
+    await until(() => s.publications.length === 1, 5000, 'the first publication');
+    away.disconnect();
+    for (let i = 2; i <= 4; i++) await ps.publish({ n: i });
+    away.connect();
+    await until(() => s.publications.length === 4, 10000, 'the recovered publications');
+    return { offsets: s.publications.map(p => p.offset), data: s.publications.map(p => p.data.n), subscribed: s.events.filter(e => e.event === 'subscribed') };
+  },
+};
+
+const name = process.argv[2];
+const timer = setTimeout(() => { console.log(JSON.stringify({ ok: false, error: 'scenario timed out' })); process.exit(2); }, 60000);
+try {
+  const result = await scenarios[name]();
+  console.log(JSON.stringify({ ok: true, ...result }));
+  clearTimeout(timer);
+  process.exit(0);
+} catch (e) {
+  console.log(JSON.stringify({ ok: false, error: String(e?.stack ?? e?.message ?? e), code: e?.code }));
+  clearTimeout(timer);
+  process.exit(1);
+}
