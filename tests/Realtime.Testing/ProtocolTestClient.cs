@@ -26,7 +26,7 @@ public sealed class ProtocolTestClient : IAsyncDisposable
     /// <summary>Completes when the server closed the connection.</summary>
     public Task Closed => _reader ?? Task.CompletedTask;
 
-    public static async Task<ProtocolTestClient> ConnectSocketAsync(Uri endpoint, string? origin = null)
+    public static async Task<ProtocolTestClient> ConnectSocketAsync(Uri endpoint, string? origin = null, bool startReading = true, int? receiveBufferBytes = null)
     {
         var client = new ProtocolTestClient();
         if (origin is not null)
@@ -34,10 +34,35 @@ public sealed class ProtocolTestClient : IAsyncDisposable
             client._socket.Options.SetRequestHeader("Origin", origin);
         }
 
-        await client._socket.ConnectAsync(endpoint, CancellationToken.None);
-        client._reader = client.ReadLoopAsync();
+        if (receiveBufferBytes is { } size)
+        {
+            // A tiny kernel receive buffer makes a client that stops reading push back at once.
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = size };
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                },
+            };
+            await client._socket.ConnectAsync(endpoint, new HttpMessageInvoker(handler, disposeHandler: false), CancellationToken.None);
+        }
+        else
+        {
+            await client._socket.ConnectAsync(endpoint, CancellationToken.None);
+        }
+
+        if (startReading)
+        {
+            client.StartReading();
+        }
+
         return client;
     }
+
+    /// <summary>Starts reading (for a client created with <c>startReading: false</c> to play a reader that never reads).</summary>
+    public void StartReading() => _reader ??= ReadLoopAsync();
 
     /// <summary>Sends one command (<c>{"id":n,"method":{...}}</c>) and returns its reply.</summary>
     public async Task<JsonObject> CommandAsync(string method, object body, TimeSpan? timeout = null)

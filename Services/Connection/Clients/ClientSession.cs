@@ -96,6 +96,8 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         // A slow client's backlog is dropped; anyone else gets what was already queued first.
         var slow = disconnect.Code == Protocol.Codes.Disconnect.Slow.Code || disconnect.Code == Protocol.Codes.Disconnect.WriteError.Code;
         _outbox.Close(disconnect, discardQueued: slow);
+        // A closing client gets no more pushes and is no longer present, whatever its socket is doing.
+        CleanUp();
         _ = EndReadingAfterCloseHandshakeAsync();
     }
 

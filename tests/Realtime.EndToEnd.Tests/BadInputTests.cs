@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Realtime.Testing;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// Hostile or broken clients get their documented code, and a neighbouring client on the same
+/// system keeps publishing and receiving as if nothing happened.
+/// </summary>
+[Collection(RealtimeAppCollection.Name)]
+public sealed class BadInputTests(RealtimeAppFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly string _neighbourChannel = $"chat:neighbour-{Guid.NewGuid():N}";
+    private ProtocolTestClient _neighbour = null!;
+    private int _neighbourMessages;
+
+    public async Task InitializeAsync()
+    {
+        _neighbour = await ConnectedClientAsync(fixture.Tokens.Connection("neighbour"));
+        Assert.Null((await _neighbour.CommandAsync("subscribe", new { channel = _neighbourChannel }))["error"]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await NeighbourIsUnaffectedAsync();
+        await _neighbour.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_json_closes_with_3501()
+    {
+        await using var bad = await ConnectedClientAsync(fixture.Tokens.Connection("bad"));
+        await bad.SendRawAsync("{\"id\":2,\"subscribe\":{\"channel\":");
+        Assert.Equal(3501, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Unknown_fields_close_with_3501()
+    {
+        await using var bad = await ConnectedClientAsync(fixture.Tokens.Connection("bad"));
+        await bad.SendRawAsync("""{"id":2,"subscribe":{"channel":"chat:x","sneaky":true}}""");
+        Assert.Equal(3501, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Commands_before_connect_close_with_3501()
+    {
+        await using var bad = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        await bad.SendRawAsync("""{"id":1,"subscribe":{"channel":"chat:x"}}""");
+        Assert.Equal(3501, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Unknown_method_is_answered_with_104_and_the_connection_stays()
+    {
+        await using var client = await ConnectedClientAsync(fixture.Tokens.Connection("curious"));
+        var reply = await client.CommandAsync("teleport", new { to = "mars" });
+        Assert.Equal(104, ErrorCode(reply));
+        Assert.NotNull((await client.CommandAsync("ping", new { }))["ping"]);
+    }
+
+    [Fact]
+    public async Task Oversize_frame_closes_with_3510()
+    {
+        await using var bad = await ConnectedClientAsync(fixture.Tokens.Connection("big"));
+        var huge = new string('x', 70 * 1024);
+        await bad.SendRawAsync($"{{\"id\":2,\"publish\":{{\"channel\":\"{_neighbourChannel}\",\"data\":\"{huge}\"}}}}");
+        Assert.Equal(3510, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Forged_token_closes_with_3500()
+    {
+        var forged = new TestTokens("a-different-secret-of-the-same-length-0123456789-abcdefghijklmnop").Connection("mallory");
+        await using var bad = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        await bad.SendRawAsync($$$"""{"id":1,"connect":{"token":"{{{forged}}}"}}""");
+        Assert.Equal(3500, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Token_with_alg_none_closes_with_3500()
+    {
+        static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var unsigned = $"{B64("""{"alg":"none","typ":"JWT"}""")}.{B64("""{"sub":"mallory"}""")}.";
+        await using var bad = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        await bad.SendRawAsync($$$"""{"id":1,"connect":{"token":"{{{unsigned}}}"}}""");
+        Assert.Equal(3500, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Token_signed_with_another_algorithm_closes_with_3500()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        var token = handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory" },
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa), "RS256"),
+        });
+        await using var bad = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        await bad.SendRawAsync($$$"""{"id":1,"connect":{"token":"{{{token}}}"}}""");
+        Assert.Equal(3500, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Expired_token_is_answered_with_109()
+    {
+        var expired = fixture.Tokens.Connection("late", TimeSpan.FromMinutes(-5));
+        await using var client = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        var reply = await client.CommandAsync("connect", new { token = expired });
+        Assert.Equal(109, ErrorCode(reply));
+    }
+
+    [Fact]
+    public async Task Forbidden_and_unknown_channels_are_refused()
+    {
+        await using var client = await ConnectedClientAsync(fixture.Tokens.Connection("nosy"));
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("subscribe", new { channel = "private:secrets" })));
+        Assert.Equal(102, ErrorCode(await client.CommandAsync("subscribe", new { channel = "nosuchnamespace:x" })));
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("publish", new { channel = "chat:not-subscribed", data = new { x = 1 } })));
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("presence", new { channel = "chat:not-subscribed" })));
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("subscribe", new { channel = "private:secrets", token = fixture.Tokens.Subscription("someone-else", "private:secrets") })));
+        Assert.Equal(109, ErrorCode(await client.CommandAsync("subscribe", new { channel = "private:secrets", token = fixture.Tokens.Subscription("nosy", "private:secrets", TimeSpan.FromMinutes(-5)) })));
+    }
+
+    [Fact]
+    public async Task A_valid_subscription_token_opens_a_private_channel()
+    {
+        await using var client = await ConnectedClientAsync(fixture.Tokens.Connection("member"));
+        var reply = await client.CommandAsync("subscribe", new { channel = "private:club", token = fixture.Tokens.Subscription("member", "private:club") });
+        Assert.Null(reply["error"]);
+    }
+
+    [Fact]
+    public async Task A_flood_gets_111_then_3013()
+    {
+        await using var bad = await ConnectedClientAsync(fixture.Tokens.Connection("flooder"));
+        var frame = string.Join('\n', Enumerable.Range(10, 1000).Select(id => $$$"""{"id":{{{id}}},"ping":{}}"""));
+        await bad.SendRawAsync(frame);
+        var refused = await bad.NextAsync(m => ErrorCode(m) == 111, Timeout, "a 111 reply");
+        Assert.True(refused["error"]!["temporary"]!.GetValue<bool>());
+        Assert.Equal(3013, await bad.WaitClosedAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_reader_that_never_reads_is_closed_with_3008_and_the_server_holds_only_a_bounded_backlog()
+    {
+        var channel = $"slow-{Guid.NewGuid():N}";
+        await using var slow = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint, startReading: false, receiveBufferBytes: 4096);
+        await slow.SendRawAsync("""{"id":1,"connect":{}}""");
+        await slow.SendRawAsync($$$"""{"id":2,"subscribe":{"channel":"{{{channel}}}"}}""");
+        await using var publisher = await ConnectedClientAsync(fixture.Tokens.Connection("publisher"));
+        Assert.Null((await publisher.CommandAsync("subscribe", new { channel }))["error"]);
+        await Eventually.TrueAsync(async () => await PresentAsync(publisher, channel) == 2, Timeout, "the slow client to be present");
+
+        // Publish until the gateway gives up on the slow client (it leaves the channel's presence).
+        var payload = new string('s', 60 * 1024);
+        var published = 0;
+        while (await PresentAsync(publisher, channel) == 2)
+        {
+            Assert.True(published < 2000, "2000 publications of 60 KiB never overflowed the slow client's bounded queue");
+            for (var i = 0; i < 20; i++, published++)
+            {
+                Assert.Null((await publisher.CommandAsync("publish", new { channel, data = payload }))["error"]);
+            }
+        }
+
+        // Now the slow client reads: what was in flight, then the close code.
+        slow.StartReading();
+        Assert.Equal(3008, await slow.WaitClosedAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task A_browser_page_from_an_unlisted_origin_cannot_open_a_websocket()
+    {
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint, origin: "https://evil.example"));
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+        await using var allowed = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint, origin: "http://localhost:8000");
+    }
+
+    private async Task<ProtocolTestClient> ConnectedClientAsync(string token)
+    {
+        var client = await ProtocolTestClient.ConnectSocketAsync(fixture.WebSocketEndpoint);
+        var reply = await client.CommandAsync("connect", new { token });
+        Assert.True(reply["connect"] is not null, $"connect failed: {reply}");
+        return client;
+    }
+
+    private static async Task<int> PresentAsync(ProtocolTestClient client, string channel)
+    {
+        var reply = await client.CommandAsync("presence_stats", new { channel });
+        // Zero is omitted on the wire, as Centrifugo omits empty fields.
+        return reply["presence_stats"] is { } stats ? stats["num_clients"]?.GetValue<int>() ?? 0 : throw new InvalidOperationException(reply.ToJsonString());
+    }
+
+    /// <summary>The neighbour still publishes and receives its own publications in order.</summary>
+    private async Task NeighbourIsUnaffectedAsync()
+    {
+        var n = ++_neighbourMessages;
+        Assert.Null((await _neighbour.CommandAsync("publish", new { channel = _neighbourChannel, data = new { n } }))["error"]);
+        var publication = await _neighbour.NextPublicationAsync(_neighbourChannel, Timeout);
+        Assert.Equal(n, publication["push"]!["pub"]!["data"]!["n"]!.GetValue<int>());
+    }
+
+    private static int? ErrorCode(JsonObject reply) => reply["error"]?["code"]?.GetValue<int>();
+}
