@@ -139,8 +139,12 @@ public sealed class BadInputTests(RealtimeAppFixture fixture) : IAsyncLifetime
     public async Task A_flood_gets_111_then_3013()
     {
         await using var bad = await ConnectedClientAsync(fixture.Tokens.Connection("flooder"));
-        var frame = string.Join('\n', Enumerable.Range(10, 1000).Select(id => $$$"""{"id":{{{id}}},"ping":{}}"""));
-        await bad.SendRawAsync(frame);
+        // Well over the configured burst, sent as fast as frames allow.
+        for (var chunk = 0; chunk < 4; chunk++)
+        {
+            await bad.SendRawAsync(string.Join('\n', Enumerable.Range(10 + chunk * 2000, 2000).Select(id => $$$"""{"id":{{{id}}},"ping":{}}""")));
+        }
+
         var refused = await bad.NextAsync(m => ErrorCode(m) == 111, Timeout, "a 111 reply");
         Assert.True(refused["error"]!["temporary"]!.GetValue<bool>());
         Assert.Equal(3013, await bad.WaitClosedAsync(Timeout));
@@ -158,14 +162,21 @@ public sealed class BadInputTests(RealtimeAppFixture fixture) : IAsyncLifetime
         await Eventually.TrueAsync(async () => await PresentAsync(publisher, channel) == 2, Timeout, "the slow client to be present");
 
         // Publish until the gateway gives up on the slow client (it leaves the channel's presence).
-        var payload = new string('s', 60 * 1024);
+        // Publications are batched five to a frame; the publisher itself reads everything it gets.
+        var payload = new string('s', 8 * 1024);
         var published = 0;
         while (await PresentAsync(publisher, channel) == 2)
         {
-            Assert.True(published < 2000, "2000 publications of 60 KiB never overflowed the slow client's bounded queue");
-            for (var i = 0; i < 20; i++, published++)
+            Assert.True(published < 5000, "5000 publications of 8 KiB never overflowed the slow client's bounded queue");
+            for (var batch = 0; batch < 10; batch++, published += 5)
             {
-                Assert.Null((await publisher.CommandAsync("publish", new { channel, data = payload }))["error"]);
+                var ids = Enumerable.Range(100_000 + published, 5).ToArray();
+                await publisher.SendRawAsync(string.Join('\n', ids.Select(id => $$$"""{"id":{{{id}}},"publish":{"channel":"{{{channel}}}","data":"{{{payload}}}"}}""")));
+                foreach (var id in ids)
+                {
+                    var reply = await publisher.NextAsync(m => m["id"]?.GetValue<int>() == id, Timeout, $"publish reply {id}");
+                    Assert.Null(reply["error"]);
+                }
             }
         }
 

@@ -40,6 +40,9 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
                 $"Services:Gateway:MaxQueuedBytes={MaxQueuedBytes}",
                 // The slow-reader test needs the queue bound, not the write timeout, to end the connection.
                 "Services:Gateway:WriteTimeout=00:01:00",
+                // Room for the tests' own fast publishers; the flood test goes well beyond it.
+                "Services:Gateway:CommandRateLimit=5000",
+                "Services:Gateway:CommandBurst=1000",
             ],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -3,15 +3,16 @@ using System.Diagnostics;
 namespace Realtime.Connection.Clients;
 
 /// <summary>
-/// A token bucket per connection: <c>rate</c> commands per second with bursts up to
-/// <c>burst</c>. Commands over the rate are refused (111); a client that keeps sending
-/// after a whole burst was refused is flooding and is disconnected (3013).
+/// Two token buckets per connection. The first allows <c>rate</c> commands per second with
+/// bursts up to <c>burst</c>; commands over it are refused (111). The second counts refusals
+/// and drains at the same rate: when it holds more than a whole burst the client is not
+/// merely bursty but flooding, and is disconnected (3013).
 /// </summary>
 internal sealed class CommandRateLimiter(int rate, int burst)
 {
     private double _tokens = burst;
+    private double _refusals;
     private long _refilledAt = Stopwatch.GetTimestamp();
-    private int _refusedInARow;
 
     public bool Enabled => rate > 0;
 
@@ -19,16 +20,17 @@ internal sealed class CommandRateLimiter(int rate, int burst)
     public RateVerdict Take()
     {
         var now = Stopwatch.GetTimestamp();
-        _tokens = Math.Min(burst, _tokens + Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds * rate);
+        var refill = Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds * rate;
         _refilledAt = now;
+        _tokens = Math.Min(burst, _tokens + refill);
+        _refusals = Math.Max(0, _refusals - refill);
         if (_tokens >= 1)
         {
             _tokens -= 1;
-            _refusedInARow = 0;
             return RateVerdict.Allowed;
         }
 
-        return ++_refusedInARow > burst ? RateVerdict.Flooding : RateVerdict.Refused;
+        return ++_refusals > burst ? RateVerdict.Flooding : RateVerdict.Refused;
     }
 }
 
