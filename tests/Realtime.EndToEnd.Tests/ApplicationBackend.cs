@@ -38,7 +38,12 @@ public sealed class ApplicationBackend : IAsyncDisposable
                 : Results.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = 1000, ["message"] = "no such method" } });
         });
         await app.StartAsync();
-        return new ApplicationBackend(app, new Uri($"http://127.0.0.1:{port}"));
+        var backend = new ApplicationBackend(app, new Uri($"http://127.0.0.1:{port}"));
+        // Warm up (JIT, first request) before the gateway's proxy timeout starts counting.
+        using var http = new HttpClient();
+        using var warmUp = await http.PostAsync(backend.RpcEndpoint, new StringContent("{\"method\":\"echo\",\"data\":{}}", System.Text.Encoding.UTF8, "application/json"));
+        warmUp.EnsureSuccessStatusCode();
+        return backend;
     }
 
     public async ValueTask DisposeAsync()

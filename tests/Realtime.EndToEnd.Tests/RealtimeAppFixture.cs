@@ -37,6 +37,8 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
                 "Infrastructure:Mode=local",
                 $"Services:Gateway:Token:HmacSecretKey={TokenSecret}",
                 $"Services:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
+                // The machine is busy running everything at once; the production default (1 s) is for real backends.
+                "Services:Gateway:Proxy:Timeout=00:00:10",
                 $"Services:Gateway:MaxQueuedBytes={MaxQueuedBytes}",
                 // The slow-reader test needs the queue bound, not the write timeout, to end the connection.
                 "Services:Gateway:WriteTimeout=00:01:00",
