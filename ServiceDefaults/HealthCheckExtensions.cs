@@ -20,6 +20,8 @@ public static class HealthCheckExtensions
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddSingleton<ShutdownSignal>();
+        builder.Services.AddHostedService<ShutdownSignalService>();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag])
             .AddCheck<ShutdownReadinessCheck>("shutdown");

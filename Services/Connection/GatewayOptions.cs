@@ -89,7 +89,14 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int CommandBurst { get; set; } = 200;
 
-    /// <summary>On shutdown, clients are sent 3001 spread evenly over this window (keep it below Shutdown:Timeout).</summary>
+    /// <summary>
+    /// On shutdown, how long the node keeps listening with readiness failing before it starts
+    /// disconnecting, so load balancers stop sending it clients. Zero where a preStop hook waits instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>On shutdown, clients are sent 3001 spread evenly over this window (DrainDelay + DrainWindow stay below Shutdown:Timeout).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainWindow { get; set; } = TimeSpan.FromSeconds(5);
 

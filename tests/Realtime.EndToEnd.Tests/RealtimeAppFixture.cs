@@ -45,6 +45,10 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
                 // Room for the tests' own fast publishers; the flood test goes well beyond it.
                 "Services:Gateway:CommandRateLimit=5000",
                 "Services:Gateway:CommandBurst=1000",
+                // A namespace anyone may publish to without subscribing: the slow-reader test's firehose.
+                "Services:Channels:Namespaces:firehose:Presence=true",
+                "Services:Channels:Namespaces:firehose:AllowSubscribeForClient=true",
+                "Services:Channels:Namespaces:firehose:AllowPublishForClient=true",
             ],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -19,6 +19,14 @@ public sealed class ProtocolTestClient : IAsyncDisposable
     private Task? _reader;
     private uint _nextId;
 
+    /// <summary>Whether server pings are answered, as every SDK does; off to play a dead client.</summary>
+    public bool AnswerPings { get; set; } = true;
+
+    /// <summary>How many server pings arrived.</summary>
+    public int PingsReceived => Volatile.Read(ref _pings);
+
+    private int _pings;
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public string? CloseDescription => _socket.CloseStatusDescription;
@@ -26,9 +34,15 @@ public sealed class ProtocolTestClient : IAsyncDisposable
     /// <summary>Completes when the server closed the connection.</summary>
     public Task Closed => _reader ?? Task.CompletedTask;
 
-    public static async Task<ProtocolTestClient> ConnectSocketAsync(Uri endpoint, string? origin = null, bool startReading = true, int? receiveBufferBytes = null)
+    public static async Task<ProtocolTestClient> ConnectSocketAsync(Uri endpoint, string? origin = null, bool startReading = true, int? receiveBufferBytes = null,
+        System.Net.Security.RemoteCertificateValidationCallback? certificateValidation = null)
     {
         var client = new ProtocolTestClient();
+        if (certificateValidation is not null)
+        {
+            client._socket.Options.RemoteCertificateValidationCallback = certificateValidation;
+        }
+
         if (origin is not null)
         {
             client._socket.Options.SetRequestHeader("Origin", origin);
@@ -148,7 +162,12 @@ public sealed class ProtocolTestClient : IAsyncDisposable
                     if (line == "{}")
                     {
                         // Server ping: answer as the SDKs do.
-                        await SendRawAsync("{}");
+                        Interlocked.Increment(ref _pings);
+                        if (AnswerPings)
+                        {
+                            await SendRawAsync("{}");
+                        }
+
                         continue;
                     }
 
