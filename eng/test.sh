@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./eng/prerequisites.sh
 dotnet build Realtime.Aspire.sln -c Release
-dotnet test Realtime.Aspire.sln -c Release --no-build \
+# One test project at a time (-m:1): the end-to-end tests run the whole system on the same
+# few cores, and sharing them with other test runs only makes timings noisy.
+dotnet test Realtime.Aspire.sln -c Release --no-build -m:1 \
   --logger "console;verbosity=normal" \
   --blame-hang --blame-hang-timeout 10m \
   -- RunConfiguration.TestSessionTimeout=1800000
