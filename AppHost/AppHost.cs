@@ -4,7 +4,8 @@ using Realtime.Contracts;
 // The whole topology on one screen: four services over Redis, PostgreSQL and the publication log.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var mode = InfrastructureModeDetection.Resolve(builder.Configuration);
+// A published deployment (azd, the manifest) always describes containers.
+var mode = builder.ExecutionContext.IsPublishMode ? InfrastructureMode.Containers : InfrastructureModeDetection.Resolve(builder.Configuration);
 var backing = mode == InfrastructureMode.Containers ? ContainerInfrastructure.Add(builder, ServiceNames.HistoryDatabase)
     : !OperatingSystem.IsWindows() ? LocalInfrastructure.Add(builder, ServiceNames.HistoryDatabase)
     : throw new DistributedApplicationException("Local infrastructure needs Linux or macOS; on Windows run with a container runtime.");
@@ -20,7 +21,8 @@ var history = builder.AddProject<Projects.Realtime_History>(ServiceNames.History
 var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithRealtimeDefaults(builder, backing)
     // The server API's fixed local address (http://localhost:9000).
-    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000));
+    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000))
+    .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.Realtime_Connection>(ServiceNames.Connection)
     .WithRealtimeDefaults(builder, backing)
@@ -29,6 +31,7 @@ builder.AddProject<Projects.Realtime_Connection>(ServiceNames.Connection)
     .WaitFor(fanout)
     // Two gateway instances behind one fixed address, so cross-node delivery is always in play.
     .WithReplicas(topology.GetValue("ConnectionReplicas", 2))
-    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ConnectionPort", 8000));
+    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ConnectionPort", 8000))
+    .WithExternalHttpEndpoints();
 
 builder.Build().Run();

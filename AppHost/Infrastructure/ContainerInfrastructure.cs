@@ -18,11 +18,15 @@ internal static class ContainerInfrastructure
         var redis = builder.AddRedis("redis");
         var postgres = builder.AddPostgres("postgres");
         var database = postgres.AddDatabase(historyDatabase);
-        var kafka = AddKafka(builder);
+        var kafka = AddKafka(builder, advertisedHost: builder.ExecutionContext.IsPublishMode ? "kafka" : "localhost");
         return new BackingServices(redis, database, kafka, LogTransport: "Kafka", [redis, postgres, kafka]);
     }
 
-    private static IResourceBuilder<KafkaContainerResource> AddKafka(IDistributedApplicationBuilder builder)
+    /// <param name="advertisedHost">
+    /// Where clients find the broker: the host (services run as local processes) or the
+    /// container's own name (services are containers next to it in a deployment).
+    /// </param>
+    private static IResourceBuilder<KafkaContainerResource> AddKafka(IDistributedApplicationBuilder builder, string advertisedHost)
     {
         var resource = new KafkaContainerResource("kafka");
         const string healthKey = "kafka-listener";
@@ -46,7 +50,7 @@ internal static class ContainerInfrastructure
             .WithEnvironment("KAFKA_NODE_ID", "1")
             .WithEnvironment("KAFKA_PROCESS_ROLES", "broker,controller")
             .WithEnvironment("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
-            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092")
+            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", $"PLAINTEXT://{advertisedHost}:9092")
             .WithEnvironment("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
             .WithEnvironment("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
             .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")

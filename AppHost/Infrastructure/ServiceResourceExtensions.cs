@@ -4,7 +4,9 @@ internal static class ServiceResourceExtensions
 {
     /// <summary>
     /// What every service gets: Redis, the log (Kafka when present), the shared <c>Services</c>
-    /// configuration (channel namespaces and the rest) as environment variables, and a start
+    /// configuration (channel namespaces and the rest) as environment variables — plus, when the
+    /// AppHost runs locally rather than publishes a deployment, the <c>RunModeServices</c>
+    /// conveniences (anonymous access, localhost origins, a development token key) — and a start
     /// only once its backing services are healthy.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithRealtimeDefaults(
@@ -17,12 +19,10 @@ internal static class ServiceResourceExtensions
             service.WithReference(backing.Kafka, connectionName: Realtime.Contracts.ServiceNames.Kafka);
         }
 
-        foreach (var (key, value) in builder.Configuration.GetSection("Services").AsEnumerable(makePathsRelative: true))
+        ForwardSection(service, builder.Configuration.GetSection("Services"));
+        if (builder.ExecutionContext.IsRunMode)
         {
-            if (value is not null)
-            {
-                service.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
-            }
+            ForwardSection(service, builder.Configuration.GetSection("RunModeServices"));
         }
 
         foreach (var dependency in backing.WaitFor)
@@ -31,5 +31,16 @@ internal static class ServiceResourceExtensions
         }
 
         return service;
+    }
+
+    private static void ForwardSection(IResourceBuilder<ProjectResource> service, IConfigurationSection section)
+    {
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null)
+            {
+                service.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
     }
 }
