@@ -35,16 +35,16 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Realtime_AppHost>(
             [
                 "Infrastructure:Mode=local",
-                $"Services:Gateway:Token:HmacSecretKey={TokenSecret}",
-                $"Services:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
+                $"RunModeServices:Gateway:Token:HmacSecretKey={TokenSecret}",
+                $"RunModeServices:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
                 // The machine is busy running everything at once; the production default (1 s) is for real backends.
-                "Services:Gateway:Proxy:Timeout=00:00:10",
-                $"Services:Gateway:MaxQueuedBytes={MaxQueuedBytes}",
+                "RunModeServices:Gateway:Proxy:Timeout=00:00:10",
+                $"RunModeServices:Gateway:MaxQueuedBytes={MaxQueuedBytes}",
                 // The slow-reader test needs the queue bound, not the write timeout, to end the connection.
-                "Services:Gateway:WriteTimeout=00:01:00",
+                "RunModeServices:Gateway:WriteTimeout=00:01:00",
                 // Room for the tests' own fast publishers; the flood test goes well beyond it.
-                "Services:Gateway:CommandRateLimit=5000",
-                "Services:Gateway:CommandBurst=1000",
+                "RunModeServices:Gateway:CommandRateLimit=5000",
+                "RunModeServices:Gateway:CommandBurst=1000",
                 // A namespace anyone may publish to without subscribing: the slow-reader test's firehose.
                 "Services:Channels:Namespaces:firehose:Presence=true",
                 "Services:Channels:Namespaces:firehose:AllowSubscribeForClient=true",
