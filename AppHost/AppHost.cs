@@ -20,6 +20,7 @@ var history = builder.AddProject<Projects.Realtime_History>(ServiceNames.History
 
 var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithRealtimeDefaults(builder, backing)
+    .WithReference(presence).WithReference(history)
     // The server API's fixed local address (http://localhost:9000).
     .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000))
     .WithExternalHttpEndpoints();

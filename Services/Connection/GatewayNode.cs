@@ -7,7 +7,7 @@ using Realtime.Connection.Clients;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Presence;
 using Realtime.Messaging.Delivery;
-using Realtime.Messaging.Log;
+using Realtime.Messaging.Publications;
 
 namespace Realtime.Connection;
 
@@ -20,7 +20,7 @@ internal sealed class GatewayNode(
     ChannelNamespaces namespaces,
     ChannelHub hub,
     ChannelStreams streams,
-    ILogProducer log,
+    PublicationPublisher publisher,
     PresenceReporter presence,
     PresenceClient presenceQueries,
     HistoryClient history,
@@ -40,7 +40,7 @@ internal sealed class GatewayNode(
 
     public ChannelStreams Streams { get; } = streams;
 
-    public ILogProducer Log { get; } = log;
+    public PublicationPublisher Publisher { get; } = publisher;
 
     public PresenceReporter Presence { get; } = presence;
 

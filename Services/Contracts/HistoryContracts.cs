@@ -18,6 +18,8 @@ public static class HistoryRoutes
 {
     public const string History = "/internal/history/{channel}";
 
+    public static string Remove(string channel) => $"/internal/history/{Uri.EscapeDataString(channel)}";
+
     /// <summary>
     /// <paramref name="limit"/>: 0 asks only for the top, a negative value for everything up to
     /// the server's maximum. <paramref name="sinceOffset"/> with <paramref name="sinceEpoch"/>

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Realtime.Messaging.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Realtime.Messaging.Log;
+using Realtime.Messaging.Publications;
 using Realtime.Messaging.RedisStreams;
 
 namespace Realtime.Messaging;
@@ -19,6 +21,8 @@ public static class PublicationLogExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PublicationPublisher>();
         var health = builder.Services.AddHealthChecks();
         switch (TransportOf(builder.Configuration))
         {

@@ -23,6 +23,8 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
     /// <summary>Outgoing bytes a gateway queues per client before closing it as slow (small, so the slow-reader test is quick).</summary>
     public const int MaxQueuedBytes = 256 * 1024;
 
+    public const string ApiKey = "end-to-end-tests-api-key";
+
     public Uri WebSocketEndpoint { get; private set; } = null!;
 
     public TestTokens Tokens { get; } = new(TokenSecret);
@@ -36,6 +38,7 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
             [
                 "Infrastructure:Mode=local",
                 $"RunModeServices:Gateway:Token:HmacSecretKey={TokenSecret}",
+                $"RunModeServices:ServerApi:ApiKey={ApiKey}",
                 $"RunModeServices:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
                 // The machine is busy running everything at once; the production default (1 s) is for real backends.
                 "RunModeServices:Gateway:Proxy:Timeout=00:00:10",

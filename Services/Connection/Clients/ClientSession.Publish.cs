@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Realtime.Connection.Proxy;
 using Realtime.Connection.Telemetry;
-using Realtime.Messaging.Log;
-using Realtime.Messaging.Publications;
-using Realtime.Messaging.Telemetry;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
@@ -54,21 +51,10 @@ internal sealed partial class ClientSession
         using var activity = GatewayTelemetry.Source.StartActivity("publish", ActivityKind.Server);
         activity?.SetTag("realtime.channel", channel);
         activity?.SetTag("realtime.client", ClientId);
-        var publication = new PublicationEnvelope
-        {
-            Id = PublicationEnvelope.NewId(),
-            Channel = channel,
-            Data = data,
-            Info = new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),
-            Time = _node.Time.GetUtcNow().ToUnixTimeMilliseconds(),
-            TraceParent = activity?.Id,
-        };
-
         try
         {
-            // Encoded here, while request.Data still points into the frame buffer.
-            var record = new LogRecord(channel, PublicationCodec.Encode(publication), TraceContext.Capture(activity));
-            await _node.Log.AppendAsync(LogTopics.Publications, record, CancellationToken.None);
+            await _node.Publisher.PublishAsync(channel, data, new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),
+                tags: null, idempotencyKey: null, activity, CancellationToken.None);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or Confluent.Kafka.KafkaException)
         {

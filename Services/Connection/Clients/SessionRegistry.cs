@@ -7,6 +7,7 @@ internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<ClientSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientSession> _byClient = new(StringComparer.Ordinal);
     private int _connected;
 
     public int Count => _sessions.Count;
@@ -25,16 +26,33 @@ internal sealed class SessionRegistry
             return false;
         }
 
-        if (user.Length > 0 && options.MaxConnectionsPerUser > 0
-            && _perUser.AddOrUpdate(user, 1, static (_, count) => count + 1) > options.MaxConnectionsPerUser)
+        if (user.Length > 0 && _perUser.AddOrUpdate(user, 1, static (_, count) => count + 1) > options.MaxConnectionsPerUser && options.MaxConnectionsPerUser > 0)
         {
             Release(user);
             Interlocked.Decrement(ref _connected);
             return false;
         }
 
+        _byClient[session.ClientId] = session;
         return true;
     }
+
+    public ClientSession? FindClient(string clientId) => _byClient.GetValueOrDefault(clientId);
+
+    /// <summary>The admitted sessions of one user (a scan: server-API instructions are rare next to messages).</summary>
+    public IEnumerable<ClientSession> FindUser(string user)
+    {
+        foreach (var session in _byClient.Values)
+        {
+            if (session.Identity?.User == user)
+            {
+                yield return session;
+            }
+        }
+    }
+
+    /// <summary>How many distinct users are connected to this node.</summary>
+    public int UserCount => _perUser.Count;
 
     /// <summary>Forgets a session; <paramref name="user"/> is set when it had been admitted.</summary>
     public void Remove(ClientSession session, string? user)
@@ -45,6 +63,7 @@ internal sealed class SessionRegistry
         }
 
         Interlocked.Decrement(ref _connected);
+        _byClient.TryRemove(session.ClientId, out _);
         if (user.Length > 0)
         {
             Release(user);

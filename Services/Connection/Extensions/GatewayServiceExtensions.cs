@@ -29,6 +29,8 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<GatewayNode>();
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<NodeControlListener>();
+        builder.Services.AddHostedService<NodeInfoReporter>();
         builder.Services.AddSingleton<DrainService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DrainService>());
 

@@ -17,6 +17,21 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
 
     public int ChannelCount => _channels.Count;
 
+    /// <summary>Subscriptions on this node across all channels.</summary>
+    public int SubscriptionCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var channel in _channels.Values)
+            {
+                count += channel.Subscribers.Length;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Adds a subscriber; completes once this node receives the channel's publications.</summary>
     public async Task AddAsync(ChannelSubscription subscription)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Realtime.Contracts;
 using Realtime.History.Query;
+using Realtime.History.Storage;
 using Realtime.Messaging.Publications;
 
 namespace Realtime.History.Apis;
@@ -25,6 +26,13 @@ public static class HistoryApi
             }
 
             return Results.Ok(new HistoryResponse(publications, answer.Top.Epoch, answer.Top.Offset, answer.Unrecoverable ? UnrecoverablePosition : null));
+        });
+        app.MapDelete(HistoryRoutes.History, async (string channel, PublicationStore store, Realtime.Messaging.Delivery.ChannelStreams streams, CancellationToken cancellationToken) =>
+        {
+            // The window goes; the stream's offset and epoch stay, so offsets never repeat.
+            await streams.RemoveWindowAsync(channel);
+            await store.RemoveAsync(channel, cancellationToken);
+            return Results.NoContent();
         });
         return app;
     }

@@ -70,4 +70,12 @@ public sealed class PublicationStore(NpgsqlDataSource dataSource)
 
         return publications;
     }
+
+    /// <summary>Forgets a channel's stored publications (the server API's history_remove).</summary>
+    public async Task RemoveAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM publications WHERE channel = $1");
+        command.Parameters.AddWithValue(channel);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

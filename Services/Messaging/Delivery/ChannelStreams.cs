@@ -23,6 +23,9 @@ public sealed class ChannelStreams(IConnectionMultiplexer redis, IOptions<Delive
     /// <summary>A short random epoch: enough to tell one life of a stream from the next.</summary>
     public static string NewEpoch() => Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>Drops the recent-history window; the position stays, so offsets continue.</summary>
+    public Task RemoveWindowAsync(string channel) => redis.GetDatabase().KeyDeleteAsync(ChannelKeys.History(channel));
+
     public async Task<StreamTop> GetPositionAsync(string channel)
     {
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(PositionScript,

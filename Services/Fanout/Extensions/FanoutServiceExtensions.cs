@@ -1,0 +1,29 @@
+using Realtime.Channels;
+using Realtime.Contracts;
+using Realtime.Fanout.Sequencing;
+using Realtime.Fanout.ServerApi;
+using Realtime.Messaging;
+using Realtime.Messaging.Delivery;
+
+namespace Realtime.Fanout.Extensions;
+
+public static class FanoutServiceExtensions
+{
+    /// <summary>Sequencing and delivery of the publication log, and the server API.</summary>
+    public static IHostApplicationBuilder AddFanoutServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient(ServiceNames.Redis);
+        builder.AddChannelNamespaces();
+        builder.AddPublicationLog();
+        builder.Services.AddOptions<FanoutOptions>().BindConfiguration(FanoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ChannelSequencer>();
+        builder.AddLogConsumer<PublicationSequencingHandler>();
+
+        builder.Services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.SectionName);
+        builder.Services.AddHttpClient(ServerApiCommands.PresenceClient, client => client.BaseAddress = new Uri($"http://{ServiceNames.Presence}"));
+        builder.Services.AddHttpClient(ServerApiCommands.HistoryClient, client => client.BaseAddress = new Uri($"http://{ServiceNames.History}"));
+        builder.Services.AddSingleton<ServerApiCommands>();
+        return builder;
+    }
+}
