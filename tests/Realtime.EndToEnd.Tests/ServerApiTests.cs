@@ -78,7 +78,7 @@ public sealed class ServerApiTests(RealtimeAppFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Subscribe_unsubscribe_refresh_and_disconnect_reach_the_users_connections()
+    public async Task Subscribe_unsubscribe_refresh_send_and_disconnect_reach_the_users_connections()
     {
         var user = $"user-{Guid.NewGuid():N}";
         var channel = $"chat:served-{Guid.NewGuid():N}";
@@ -98,6 +98,10 @@ public sealed class ServerApiTests(RealtimeAppFixture fixture) : IDisposable
         await CallAsync("refresh", new { user, expire_at = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds() });
         var refreshed = await client.NextAsync(m => m["push"]?["refresh"] is not null, Timeout, "a refresh push");
         Assert.True(refreshed["push"]!["refresh"]!["expires"]!.GetValue<bool>());
+
+        await CallAsync("send", new { user, data = new { note = "just for you" } });
+        var message = await client.NextAsync(m => m["push"]?["message"] is not null, Timeout, "a message push");
+        Assert.Equal("just for you", message["push"]!["message"]!["data"]!["note"]!.GetValue<string>());
 
         await CallAsync("disconnect", new { user, disconnect = new { code = 4000, reason = "bye" } });
         Assert.Equal(4000, await client.WaitClosedAsync(Timeout));

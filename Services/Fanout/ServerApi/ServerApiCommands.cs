@@ -38,6 +38,7 @@ public sealed class ServerApiCommands(
         "unsubscribe" => ToNodesAsync(body, NodeCommandKind.Unsubscribe, channelRequired: true),
         "disconnect" => ToNodesAsync(body, NodeCommandKind.Disconnect, channelRequired: false),
         "refresh" => ToNodesAsync(body, NodeCommandKind.Refresh, channelRequired: false),
+        "send" => ToNodesAsync(body, NodeCommandKind.Message, channelRequired: false),
         "presence" => PresenceAsync(body, cancellationToken),
         "presence_stats" => PresenceStatsAsync(body, cancellationToken),
         "history" => HistoryAsync(body, cancellationToken),
@@ -127,6 +128,11 @@ public sealed class ServerApiCommands(
             }
 
             command = command with { Code = code, Reason = disconnect.TryGetProperty("reason", out var r) ? r.GetString() : null };
+        }
+
+        if (kind == NodeCommandKind.Message)
+        {
+            command = command with { Data = body.TryGetProperty("data", out var data) ? data : throw ApiError.BadRequest("data is required") };
         }
 
         if (kind == NodeCommandKind.Refresh)
