@@ -13,7 +13,7 @@ namespace Realtime.Messaging.Tests;
 public sealed class RedisStreamsLogTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly IOptions<MessagingOptions> _options = Options.Create(new MessagingOptions { PollTimeout = TimeSpan.FromMilliseconds(100), RetryDelay = TimeSpan.FromMilliseconds(10) });
+    private readonly IOptions<MessagingOptions> _options = Options.Create(new MessagingOptions { PollTimeout = TimeSpan.FromMilliseconds(100), RetryDelay = TimeSpan.FromMilliseconds(10), MaxDeliveryAttempts = 3 });
     private RedisServer _redis = null!;
     private ConnectionMultiplexer _mux = null!;
 
@@ -53,7 +53,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     public async Task A_failing_batch_is_delivered_again_and_acknowledged_only_after_success()
     {
         var producer = new RedisStreamsLogProducer(_mux, _options);
-        var handler = new RecordingHandler("retries") { FailuresLeft = 3 };
+        var handler = new RecordingHandler("retries") { FailuresLeft = 3, Failure = () => new TimeoutException("an outage") };
         await producer.AppendAsync("retries", new LogRecord("k", "once"u8.ToArray(), LogRecord.NoHeaders), default);
 
         await using (await StartConsumerAsync(handler))
@@ -85,12 +85,49 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         Assert.Equal("survivor", Encoding.UTF8.GetString(handler.Received.Single().Payload.Span));
     }
 
+    [Fact]
+    public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_and_the_rest_still_flows()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var handler = new RecordingHandler("poisoned") { Poison = r => Encoding.UTF8.GetString(r.Payload.Span) == "poison" };
+        foreach (var payload in new[] { "a", "poison", "b" })
+        {
+            await producer.AppendAsync("poisoned", new LogRecord("k", Encoding.UTF8.GetBytes(payload), LogRecord.NoHeaders), default);
+        }
+
+        await using (await StartConsumerAsync(handler))
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 2), Timeout, "the good records");
+            await Eventually.TrueAsync(async () => (await PendingAsync("poisoned")) == 0, Timeout, "every record acknowledged");
+        }
+
+        Assert.Equal(["a", "b"], handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)));
+        var dead = Assert.Single(await _mux.GetDatabase().StreamRangeAsync(RedisStreamKeys.Topic(LogTopics.DeadLetter("poisoned"))));
+        Assert.Equal("poison", (string)dead.Values.Single(v => v.Name == RedisStreamKeys.PayloadField).Value!);
+        Assert.Contains("poison record", (string)dead.Values.Single(v => v.Name == RedisStreamKeys.HeaderPrefix + "x-dead-letter-reason").Value!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_outage_is_waited_out_and_never_dead_letters()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var handler = new RecordingHandler("outage") { FailuresLeft = 20, Failure = () => new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused) };
+        await producer.AppendAsync("outage", new LogRecord("k", "precious"u8.ToArray(), LogRecord.NoHeaders), default);
+
+        await using (await StartConsumerAsync(handler))
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 1), TimeSpan.FromSeconds(30), "the record after the outage");
+        }
+
+        Assert.False(await _mux.GetDatabase().KeyExistsAsync(RedisStreamKeys.Topic(LogTopics.DeadLetter("outage"))));
+    }
+
     private async Task<long> PendingAsync(string topic) =>
         (await _mux.GetDatabase().StreamPendingAsync(RedisStreamKeys.Topic(topic), "group")).PendingMessageCount;
 
     private async Task<RunningConsumer> StartConsumerAsync(RecordingHandler handler, TimeSpan? claimIdle = null)
     {
-        var consumer = new RedisStreamsLogConsumer(handler, _mux, _options, NullLogger<RedisStreamsLogConsumer>.Instance) { ClaimIdleTime = claimIdle ?? TimeSpan.FromSeconds(30) };
+        var consumer = new RedisStreamsLogConsumer(handler, _mux, new RedisStreamsLogProducer(_mux, _options), _options, NullLogger<RedisStreamsLogConsumer>.Instance) { ClaimIdleTime = claimIdle ?? TimeSpan.FromSeconds(30) };
         await consumer.StartAsync(default);
         return new RunningConsumer(consumer);
     }
@@ -108,6 +145,8 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     {
         public ConcurrentQueue<LogRecord> Received { get; } = new();
         public int FailuresLeft { get; set; }
+        public Func<Exception> Failure { get; init; } = () => new InvalidOperationException("handler failure");
+        public Func<LogRecord, bool> Poison { get; init; } = _ => false;
         public int Attempts { get; private set; }
         public string Topic => topic;
         public string ConsumerGroup { get; init; } = "group";
@@ -117,7 +156,12 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             Attempts++;
             if (FailuresLeft-- > 0)
             {
-                throw new InvalidOperationException("handler failure");
+                throw Failure();
+            }
+
+            if (batch.Any(Poison))
+            {
+                throw new InvalidDataException("poison record");
             }
 
             foreach (var record in batch)

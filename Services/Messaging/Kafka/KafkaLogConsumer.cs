@@ -13,6 +13,7 @@ namespace Realtime.Messaging.Kafka;
 /// </summary>
 internal sealed partial class KafkaLogConsumer(
     ILogHandler handler,
+    ILogProducer deadLetters,
     IOptions<KafkaOptions> kafka,
     IOptions<MessagingOptions> options,
     ILogger<KafkaLogConsumer> logger) : BackgroundService
@@ -35,6 +36,7 @@ internal sealed partial class KafkaLogConsumer(
         consumer.Subscribe(handler.Topic);
         LogStarted(handler.Topic, handler.ConsumerGroup);
 
+        var processor = new LogRecordProcessor(handler, deadLetters, options.Value, logger);
         var batch = new List<LogRecord>(options.Value.BatchSize);
         var offsets = new Dictionary<TopicPartition, TopicPartitionOffset>();
         try
@@ -62,7 +64,7 @@ internal sealed partial class KafkaLogConsumer(
                     continue;
                 }
 
-                await LogBatchHandling.HandleAsync(handler, batch, options.Value.RetryDelay, logger, stoppingToken);
+                await processor.HandleAsync(batch, stoppingToken);
                 consumer.Commit(offsets.Values);
             }
         }

@@ -22,6 +22,13 @@ public sealed class MessagingOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// Attempts at a record that fails for its own reasons (not an outage) before it goes to the
+    /// dead-letter topic.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>
     /// Oldest records a Redis stream keeps (approximate MAXLEN). Consumers normally lag by far
     /// fewer; the bound keeps Redis memory finite when a consumer group is gone for good.
     /// </summary>

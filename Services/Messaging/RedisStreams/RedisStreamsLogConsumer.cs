@@ -14,12 +14,14 @@ namespace Realtime.Messaging.RedisStreams;
 internal sealed partial class RedisStreamsLogConsumer(
     ILogHandler handler,
     IConnectionMultiplexer redis,
+    ILogProducer deadLetters,
     IOptions<MessagingOptions> options,
     ILogger<RedisStreamsLogConsumer> logger) : BackgroundService
 {
     /// <summary>Entries pending this long on another member are taken over (its process is presumed dead).</summary>
     internal TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    private readonly LogRecordProcessor _processor = new(handler, deadLetters, options.Value, logger);
     private readonly string _consumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -82,7 +84,7 @@ internal sealed partial class RedisStreamsLogConsumer(
             ids[i] = entries[i].Id;
         }
 
-        await LogBatchHandling.HandleAsync(handler, batch, options.Value.RetryDelay, logger, stoppingToken);
+        await _processor.HandleAsync(batch, stoppingToken);
         await db.StreamAcknowledgeAsync(key, handler.ConsumerGroup, ids);
     }
 

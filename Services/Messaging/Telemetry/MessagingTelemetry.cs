@@ -19,7 +19,10 @@ public static class MessagingTelemetry
         "realtime.log.consumed", "{record}", "Records handled and acknowledged by a consumer group.");
 
     public static readonly Counter<long> HandlerFailures = Meter.CreateCounter<long>(
-        "realtime.log.handler_failures", "{batch}", "Batches whose handler failed and will be delivered again.");
+        "realtime.log.handler_failures", "{attempt}", "Handler attempts that failed (outages and bad records alike).");
+
+    public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(
+        "realtime.log.dead_lettered", "{record}", "Records that kept failing and were moved to the dead-letter topic.");
 
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>(
         "realtime.log.append.duration", "s", "Time until the transport durably accepted an appended record.");
