@@ -21,6 +21,8 @@ var history = builder.AddProject<Projects.Realtime_History>(ServiceNames.History
 var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithRealtimeDefaults(builder, backing)
     .WithReference(presence).WithReference(history)
+    // New channels start from history's durable maximum.
+    .WaitFor(history)
     // The server API's fixed local address (http://localhost:9000).
     .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000))
     .WithExternalHttpEndpoints();

@@ -13,10 +13,17 @@ public sealed record HistoryResponse(
     [property: JsonPropertyName("offset")] ulong Offset,
     [property: JsonPropertyName("error")] int? Error = null);
 
+/// <summary>The highest offset the channel ever stored (0 when none).</summary>
+public sealed record DurableTopResponse([property: JsonPropertyName("offset")] ulong Offset);
+
 /// <summary>The history service's internal HTTP routes and query parameters.</summary>
 public static class HistoryRoutes
 {
     public const string History = "/internal/history/{channel}";
+
+    public const string Top = "/internal/history/{channel}/top";
+
+    public static string TopOf(string channel) => $"/internal/history/{Uri.EscapeDataString(channel)}/top";
 
     public static string Remove(string channel) => $"/internal/history/{Uri.EscapeDataString(channel)}";
 
@@ -35,4 +42,5 @@ public static class HistoryRoutes
 }
 
 [JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(DurableTopResponse))]
 public sealed partial class HistoryJsonContext : JsonSerializerContext;

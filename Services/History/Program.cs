@@ -18,6 +18,7 @@ builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions
 // Registered before the consumer: hosted services start in order, so the schema exists first.
 builder.Services.AddHostedService<SchemaMigrator>();
 builder.Services.AddSingleton<PublicationStore>();
+builder.Services.AddSingleton<IDurableStreamTops, StoredStreamTops>();
 builder.Services.AddSingleton<ChannelStreams>();
 builder.Services.AddSingleton<HotWindowReader>();
 builder.Services.AddSingleton<HistoryQueryService>();

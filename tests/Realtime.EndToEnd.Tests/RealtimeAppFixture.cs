@@ -62,6 +62,7 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         }
 
         App = await builder.BuildAsync();
+        _logs = ResourceLogFiles.Start(App, _stopLogs.Token);
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await App.StartAsync(startup.Token);
         foreach (var service in Services)
@@ -73,11 +74,16 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         WebSocketEndpoint = new UriBuilder(http) { Scheme = "ws", Path = "/connection/websocket" }.Uri;
     }
 
+    private readonly CancellationTokenSource _stopLogs = new();
+    private Task _logs = Task.CompletedTask;
+
     public async Task DisposeAsync()
     {
         if (App is not null)
         {
             await App.StopAsync();
+            await _stopLogs.CancelAsync();
+            await _logs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await App.DisposeAsync();
         }
 

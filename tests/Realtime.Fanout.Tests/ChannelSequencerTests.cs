@@ -20,6 +20,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     private ConnectionMultiplexer _mux = null!;
     private ChannelSequencer _sequencer = null!;
     private ChannelStreams _streams = null!;
+    private readonly DurableTops _durableTops = new();
 
     public async Task InitializeAsync()
     {
@@ -33,9 +34,9 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
                 ["live"] = new ChannelOptions(),
             },
         };
-        var delivery = Options.Create(new DeliveryOptions());
-        _sequencer = new ChannelSequencer(_mux, new ChannelNamespaces(Options.Create(channels)), Options.Create(new FanoutOptions()), delivery);
-        _streams = new ChannelStreams(_mux, delivery);
+        var delivery = Options.Create(new DeliveryOptions { OffsetGapAfterReset = 1000 });
+        _streams = new ChannelStreams(_mux, _durableTops, delivery);
+        _sequencer = new ChannelSequencer(_mux, new ChannelNamespaces(Options.Create(channels)), _streams, Options.Create(new FanoutOptions()), delivery);
     }
 
     public async Task DisposeAsync()
@@ -126,13 +127,31 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Losing_the_stream_state_starts_a_new_epoch()
+    public async Task Losing_the_stream_state_starts_a_new_epoch_above_the_durable_top()
     {
         var before = await SequenceAsync(Publication("chat:lost"));
+        await SequenceAsync(Publication("chat:lost"));
+        _durableTops.Tops["chat:lost"] = 2; // history stored both
         await _mux.GetDatabase().KeyDeleteAsync(ChannelKeys.Meta("chat:lost"));
         var after = await SequenceAsync(Publication("chat:lost"));
 
         Assert.NotEqual(before.Publication.Epoch, after.Publication.Epoch);
+        Assert.Equal(2UL + 1000 + 1, after.Publication.Offset);
+    }
+
+    [Fact]
+    public async Task A_brand_new_channel_starts_at_one()
+    {
+        var first = await SequenceAsync(Publication("chat:new"));
+        Assert.Equal(1UL, first.Publication.Offset);
+    }
+
+    /// <summary>Stands in for the history service's durable maximum (PostgreSQL), which its own tests cover.</summary>
+    private sealed class DurableTops : IDurableStreamTops
+    {
+        public Dictionary<string, ulong> Tops { get; } = [];
+
+        public Task<ulong> GetTopAsync(string channel, CancellationToken cancellationToken) => Task.FromResult(Tops.GetValueOrDefault(channel));
     }
 
     [Fact]

@@ -54,6 +54,20 @@ public sealed class PublicationStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_durable_top_follows_stored_batches_and_never_goes_down()
+    {
+        var store = new PublicationStore(_dataSource);
+        Assert.Equal(0UL, await store.GetTopAsync("chat:top", default));
+        await store.StoreAsync([Sequenced("chat:top", 5), Sequenced("chat:top", 7), Sequenced("chat:other", 3)], default);
+        Assert.Equal(7UL, await store.GetTopAsync("chat:top", default));
+        Assert.Equal(3UL, await store.GetTopAsync("chat:other", default));
+
+        await store.StoreAsync([Sequenced("chat:top", 6)], default);
+        await store.RemoveAsync("chat:top", default);
+        Assert.Equal(7UL, await store.GetTopAsync("chat:top", default));
+    }
+
+    [Fact]
     public async Task The_stored_publication_is_the_exact_json_that_travelled()
     {
         var store = new PublicationStore(_dataSource);

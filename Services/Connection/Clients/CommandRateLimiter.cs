@@ -5,8 +5,9 @@ namespace Realtime.Connection.Clients;
 /// <summary>
 /// Two token buckets per connection. The first allows <c>rate</c> commands per second with
 /// bursts up to <c>burst</c>; commands over it are refused (111). The second counts refusals
-/// and drains at the same rate: when it holds more than a whole burst the client is not
-/// merely bursty but flooding, and is disconnected (3013).
+/// and drains at a quarter of the rate: a client that keeps sending well over its rate after
+/// being refused piles up more than a whole burst of refusals and is disconnected as a flood
+/// (3013), while one that overshoots now and then only sees 111s.
 /// </summary>
 internal sealed class CommandRateLimiter(int rate, int burst)
 {
@@ -23,7 +24,7 @@ internal sealed class CommandRateLimiter(int rate, int burst)
         var refill = Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds * rate;
         _refilledAt = now;
         _tokens = Math.Min(burst, _tokens + refill);
-        _refusals = Math.Max(0, _refusals - refill);
+        _refusals = Math.Max(0, _refusals - refill / 4);
         if (_tokens >= 1)
         {
             _tokens -= 1;

@@ -23,7 +23,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ChannelStreams>();
+        builder.Services.AddChannelStreamsWithHistoryTops();
         builder.Services.AddSingleton<DeliveryListener>();
         builder.Services.AddSingleton<ChannelHub>();
         builder.Services.AddSingleton<SessionRegistry>();

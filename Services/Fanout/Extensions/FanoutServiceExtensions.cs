@@ -17,6 +17,7 @@ public static class FanoutServiceExtensions
         builder.AddPublicationLog();
         builder.Services.AddOptions<FanoutOptions>().BindConfiguration(FanoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddChannelStreamsWithHistoryTops();
         builder.Services.AddSingleton<ChannelSequencer>();
         builder.AddLogConsumer<PublicationSequencingHandler>();
 

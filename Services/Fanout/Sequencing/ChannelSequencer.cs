@@ -14,16 +14,19 @@ namespace Realtime.Fanout.Sequencing;
 public sealed class ChannelSequencer(
     IConnectionMultiplexer redis,
     ChannelNamespaces namespaces,
+    ChannelStreams streams,
     IOptions<FanoutOptions> fanout,
     IOptions<DeliveryOptions> delivery)
 {
     private static readonly string Script = LoadScript();
 
     /// <summary>Starts sequencing; Redis runs calls from one caller in the order they were made.</summary>
-    public async Task<SequencingResult> SequenceAsync(PublicationEnvelope publication, ReadOnlyMemory<byte> payload)
+    public Task<SequencingResult> SequenceAsync(PublicationEnvelope publication, ReadOnlyMemory<byte> payload) =>
+        SequenceAsync(publication, payload, streamStarted: false);
+
+    private async Task<SequencingResult> SequenceAsync(PublicationEnvelope publication, ReadOnlyMemory<byte> payload, bool streamStarted)
     {
         var options = namespaces.Resolve(publication.Channel) ?? new ChannelOptions();
-        var historySize = options.HistoryEnabled ? options.HistorySize : 0;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
             [
                 ChannelKeys.Meta(publication.Channel),
@@ -32,17 +35,29 @@ public sealed class ChannelSequencer(
             ],
             [
                 payload,
-                historySize,
+                options.HistoryEnabled ? options.HistorySize : 0,
                 (long)Math.Ceiling(options.HistoryTtl.TotalSeconds),
                 ChannelKeys.DeliveryName(publication.Channel),
-                ChannelStreams.NewEpoch(),
                 (long)fanout.Value.DeduplicationWindow.TotalSeconds,
                 (long)delivery.Value.StreamMetaTtl.TotalSeconds,
                 delivery.Value.ShardedPubSub ? "1" : "0",
             ]))!;
 
+        var status = (long)result[0];
+        if (status == -1)
+        {
+            if (streamStarted)
+            {
+                throw new InvalidOperationException($"the stream of {publication.Channel} vanished while it was being started");
+            }
+
+            // First use of the channel, or Redis lost it: start it from the durable maximum, then sequence.
+            await streams.StartAsync(publication.Channel, CancellationToken.None);
+            return await SequenceAsync(publication, payload, streamStarted: true);
+        }
+
         return new SequencingResult(
-            Sequenced: (long)result[0] == 1,
+            Sequenced: status == 1,
             new SequencedPublication(publication, (ulong)(long)result[1], (string?)result[2] ?? ""));
     }
 

@@ -27,6 +27,9 @@ public static class HistoryApi
 
             return Results.Ok(new HistoryResponse(publications, answer.Top.Epoch, answer.Top.Offset, answer.Unrecoverable ? UnrecoverablePosition : null));
         });
+        app.MapGet(HistoryRoutes.Top, async (string channel, PublicationStore store, CancellationToken cancellationToken) =>
+            Results.Ok(new DurableTopResponse(await store.GetTopAsync(channel, cancellationToken))));
+
         app.MapDelete(HistoryRoutes.History, async (string channel, PublicationStore store, Realtime.Messaging.Delivery.ChannelStreams streams, CancellationToken cancellationToken) =>
         {
             // The window goes; the stream's offset and epoch stay, so offsets never repeat.

@@ -14,7 +14,7 @@ public sealed class HistoryQueryService(ChannelStreams streams, HotWindowReader 
 {
     public async Task<HistoryAnswer> QueryAsync(HistoryQuery query, CancellationToken cancellationToken)
     {
-        var top = await streams.GetPositionAsync(query.Channel);
+        var top = await streams.GetPositionAsync(query.Channel, cancellationToken);
         var limit = query.Limit < 0 ? options.Value.MaxQueryLimit : Math.Min(query.Limit, options.Value.MaxQueryLimit);
         if (query.SinceOffset is not { } since)
         {

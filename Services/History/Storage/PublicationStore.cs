@@ -36,18 +36,40 @@ public sealed class PublicationStore(NpgsqlDataSource dataSource)
             documents[i] = Encoding.UTF8.GetString(PublicationCodec.Encode(sequenced));
         }
 
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""
             INSERT INTO publications (channel, "offset", epoch, publication_id, published_at, publication)
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::json[])
             ON CONFLICT (channel, "offset") DO NOTHING
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = channels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = offsets, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = epochs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = documents, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+            """, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter { Value = channels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = offsets, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = epochs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = documents, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        var stored = await insert.ExecuteNonQueryAsync(cancellationToken);
+
+        // The durable top moves with the same transaction as the rows it covers.
+        await using var tops = new NpgsqlCommand("""
+            INSERT INTO channel_tops (channel, top_offset)
+            SELECT channel, max("offset") FROM unnest($1::text[], $2::bigint[]) AS batch(channel, "offset") GROUP BY channel
+            ON CONFLICT (channel) DO UPDATE SET top_offset = GREATEST(channel_tops.top_offset, EXCLUDED.top_offset), updated_at = now()
+            """, connection, transaction);
+        tops.Parameters.Add(new NpgsqlParameter { Value = channels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        tops.Parameters.Add(new NpgsqlParameter { Value = offsets, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        await tops.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>The highest offset the channel ever stored; 0 when it never stored any.</summary>
+    public async Task<ulong> GetTopAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT top_offset FROM channel_tops WHERE channel = $1");
+        command.Parameters.AddWithValue(channel);
+        return await command.ExecuteScalarAsync(cancellationToken) is long top ? (ulong)top : 0;
     }
 
     /// <summary>Stored publications of one epoch with offsets in [from, to], oldest first (or newest first), at most <paramref name="count"/>.</summary>

@@ -17,4 +17,12 @@ public sealed class DeliveryOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan StreamMetaTtl { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// When a stream restarts (Redis lost it, or its position expired), its offsets continue
+    /// from the durable maximum plus this gap, which covers publications already sequenced but
+    /// not yet stored, so no offset is ever given twice.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(ulong), "0", "1000000000")]
+    public ulong OffsetGapAfterReset { get; set; } = 10_000;
 }
