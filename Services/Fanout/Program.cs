@@ -1,3 +1,4 @@
+using Realtime.Messaging.Dapr;
 using Realtime.Fanout.Extensions;
 using Realtime.Fanout.ServerApi;
 
@@ -9,6 +10,8 @@ builder.AddFanoutServices();
 var app = builder.Build();
 
 app.MapServerApi();
+// Serves /dapr/subscribe and the delivery routes when the log is Dapr pub/sub; inert otherwise.
+app.MapDaprLogSubscriptions();
 app.MapDefaultEndpoints();
 
 app.Run();

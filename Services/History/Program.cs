@@ -5,6 +5,7 @@ using Realtime.History.Ingest;
 using Realtime.History.Query;
 using Realtime.History.Storage;
 using Realtime.Messaging;
+using Realtime.Messaging.Dapr;
 using Realtime.Messaging.Delivery;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,8 @@ builder.AddLogConsumer<HistoryIngestHandler>();
 var app = builder.Build();
 
 app.MapHistoryApi();
+// Serves /dapr/subscribe and the delivery routes when the log is Dapr pub/sub; inert otherwise.
+app.MapDaprLogSubscriptions();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Realtime.Messaging.Dapr;
 using Realtime.Messaging.Kafka;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Realtime.Messaging.Log;
@@ -43,6 +44,11 @@ public static class PublicationLogExtensions
                 builder.Services.AddSingleton<ILogProducer, KafkaLogProducer>();
                 health.AddCheck<KafkaHealthCheck>("publication-log");
                 break;
+            case LogTransport.Dapr:
+                // Registers the producer and the sidecar's readiness check ("publication-log").
+                builder.Services.AddDaprLogProducer();
+                builder.Services.Configure<DaprLogSubscriptionOptions>(builder.Configuration.GetSection($"{MessagingOptions.SectionName}:Dapr"));
+                break;
             default:
                 throw new NotSupportedException($"Messaging:Transport '{TransportOf(builder.Configuration)}' is not available in this build.");
         }
@@ -63,6 +69,10 @@ public static class PublicationLogExtensions
             case LogTransport.Kafka:
                 builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
                     ActivatorUtilities.CreateInstance<KafkaLogConsumer>(sp, sp.GetRequiredService<THandler>()));
+                break;
+            case LogTransport.Dapr:
+                // Dapr pushes records to the endpoints MapDaprLogSubscriptions serves.
+                builder.Services.AddDaprLogConsumer<THandler>();
                 break;
             default:
                 throw new NotSupportedException($"Messaging:Transport '{TransportOf(builder.Configuration)}' is not available in this build.");

@@ -4,7 +4,7 @@ using Realtime.Connection.Telemetry;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
-using StackExchange.Redis;
+using Realtime.Messaging.Log;
 
 namespace Realtime.Connection.Clients;
 
@@ -56,7 +56,7 @@ internal sealed partial class ClientSession
             await _node.Publisher.PublishAsync(channel, data, new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),
                 tags: null, idempotencyKey: null, activity, CancellationToken.None);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or Confluent.Kafka.KafkaException)
+        catch (Exception e) when (TransientFailures.IsTransient(e) || e is global::Dapr.DaprException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             LogPublishFailed(_node.Logger, e, channel);

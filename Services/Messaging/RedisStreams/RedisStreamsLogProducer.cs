@@ -13,7 +13,7 @@ public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptio
     {
         using var activity = MessagingTelemetry.StartAppend(topic, "redis");
         var started = Stopwatch.GetTimestamp();
-        var headers = activity is null ? record.Headers : TraceContext.Capture(activity);
+        var headers = TraceContext.Merge(record.Headers, activity);
         var fields = new NameValueEntry[2 + headers.Count];
         fields[0] = new NameValueEntry(RedisStreamKeys.KeyField, record.Key);
         fields[1] = new NameValueEntry(RedisStreamKeys.PayloadField, record.Payload);

@@ -26,6 +26,29 @@ public static class TraceContext
         return headers;
     }
 
+    /// <summary>The record's own headers, with the trace context replaced by the given span's (when there is one).</summary>
+    public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> headers, Activity? activity)
+    {
+        if (activity is null)
+        {
+            return headers;
+        }
+
+        var trace = Capture(activity);
+        if (headers.Count == 0)
+        {
+            return trace;
+        }
+
+        var merged = new Dictionary<string, string>(headers, StringComparer.Ordinal);
+        foreach (var (name, value) in trace)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
+    }
+
     public static ActivityContext Extract(IReadOnlyDictionary<string, string> headers)
     {
         DistributedContextPropagator.Current.ExtractTraceIdAndState(headers, static (carrier, name, out value, out values) =>
