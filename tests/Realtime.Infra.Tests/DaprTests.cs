@@ -90,8 +90,9 @@ public sealed class DaprTests
         Assert.Contains(target.Outbound!.Retry!, resiliency.Spec.Policies.Retries.Keys);
         Assert.Contains(target.Outbound.Timeout!, resiliency.Spec.Policies.Timeouts.Keys);
         Assert.Contains(target.Outbound.CircuitBreaker!, resiliency.Spec.Policies.CircuitBreakers.Keys);
-        // Finite inbound retries: after them the delivery goes to the dead-letter topic.
-        Assert.InRange(resiliency.Spec.Policies.Retries[target.Inbound!.Retry!].MaxRetries, 1, 100);
+        // Unlimited inbound retries: the app dead-letters bad records itself and answers RETRY only
+        // for outages, which must be waited out, not dead-lettered by daprd.
+        Assert.Equal(-1, resiliency.Spec.Policies.Retries[target.Inbound!.Retry!].MaxRetries);
     }
 
     [Fact]
