@@ -13,7 +13,14 @@ namespace Realtime.Messaging.Tests;
 public sealed class RedisStreamsLogTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly IOptions<MessagingOptions> _options = Options.Create(new MessagingOptions { PollTimeout = TimeSpan.FromMilliseconds(100), RetryDelay = TimeSpan.FromMilliseconds(10), MaxDeliveryAttempts = 3 });
+    private readonly IOptions<MessagingOptions> _options = Options.Create(new MessagingOptions
+    {
+        PollTimeout = TimeSpan.FromMilliseconds(100),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxDeliveryAttempts = 3,
+        RedisStreamPartitions = 4,
+        RedisStreamLeaseTtl = TimeSpan.FromSeconds(2),
+    });
     private RedisServer _redis = null!;
     private ConnectionMultiplexer _mux = null!;
 
@@ -66,24 +73,61 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Records_left_pending_by_a_crashed_member_are_handled_on_restart()
+    public async Task Records_left_pending_by_a_crashed_member_are_handled_by_the_member_taking_over()
     {
         var producer = new RedisStreamsLogProducer(_mux, _options);
         await producer.AppendAsync("crash", new LogRecord("k", "survivor"u8.ToArray(), LogRecord.NoHeaders), default);
         var db = _mux.GetDatabase();
-        await db.StreamCreateConsumerGroupAsync(RedisStreamKeys.Topic("crash"), "crash-group", StreamPosition.Beginning);
-        // A member that read the record and died before acknowledging it.
-        var taken = await db.StreamReadGroupAsync(RedisStreamKeys.Topic("crash"), "crash-group", "dead-member", StreamPosition.NewMessages, 10);
+        var stream = RedisStreamKeys.Partition("crash", RedisStreamKeys.PartitionOf("k", _options.Value.RedisStreamPartitions));
+        await db.StreamCreateConsumerGroupAsync(stream, "crash-group", StreamPosition.Beginning);
+        // A member that read the record and died before acknowledging it (its lease long expired).
+        var taken = await db.StreamReadGroupAsync(stream, "crash-group", "dead-member", StreamPosition.NewMessages, 10);
         Assert.Single(taken);
 
         var handler = new RecordingHandler("crash") { ConsumerGroup = "crash-group" };
-        await using (await StartConsumerAsync(handler, claimIdle: TimeSpan.Zero))
+        await using (await StartConsumerAsync(handler))
         {
             await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 1), Timeout, "the claimed record");
         }
 
         Assert.Equal("survivor", Encoding.UTF8.GetString(handler.Received.Single().Payload.Span));
     }
+
+    [Fact]
+    public async Task Two_members_share_the_partitions_and_per_key_order_survives_one_of_them_stopping()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var keys = Enumerable.Range(0, 8).Select(i => $"channel-{i}").ToArray();
+        var first = new RecordingHandler("shared");
+        var second = new RecordingHandler("shared");
+        var a = await StartConsumerAsync(first);
+        await using var b = await StartConsumerAsync(second);
+
+        for (var n = 0; n < 200; n++)
+        {
+            await producer.AppendAsync("shared", new LogRecord(keys[n % keys.Length], Encoding.UTF8.GetBytes($"{keys[n % keys.Length]}:{n}"), LogRecord.NoHeaders), default);
+            if (n == 100)
+            {
+                await a.DisposeAsync(); // mid-stream: its partitions move to the other member
+            }
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Distinct(first, second).Count == 200), TimeSpan.FromSeconds(30), "all 200 records");
+        Assert.True(!first.Received.IsEmpty && !second.Received.IsEmpty, "both members took a share");
+        foreach (var key in keys)
+        {
+            // Per key, the records each member handled are in append order, and together they cover every record.
+            foreach (var handler in new[] { first, second })
+            {
+                var numbers = handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)).Where(p => p.StartsWith(key + ":", StringComparison.Ordinal))
+                    .Select(p => int.Parse(p[(key.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(numbers.Order(), numbers);
+            }
+        }
+    }
+
+    private static HashSet<string> Distinct(params RecordingHandler[] handlers) =>
+        handlers.SelectMany(h => h.Received).Select(r => Encoding.UTF8.GetString(r.Payload.Span)).ToHashSet();
 
     [Fact]
     public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_and_the_rest_still_flows()
@@ -102,7 +146,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         }
 
         Assert.Equal(["a", "b"], handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)));
-        var dead = Assert.Single(await _mux.GetDatabase().StreamRangeAsync(RedisStreamKeys.Topic(LogTopics.DeadLetter("poisoned"))));
+        var dead = Assert.Single(await AllEntriesAsync(LogTopics.DeadLetter("poisoned")));
         Assert.Equal("poison", (string)dead.Values.Single(v => v.Name == RedisStreamKeys.PayloadField).Value!);
         Assert.Contains("poison record", (string)dead.Values.Single(v => v.Name == RedisStreamKeys.HeaderPrefix + "x-dead-letter-reason").Value!, StringComparison.Ordinal);
     }
@@ -119,15 +163,38 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 1), TimeSpan.FromSeconds(30), "the record after the outage");
         }
 
-        Assert.False(await _mux.GetDatabase().KeyExistsAsync(RedisStreamKeys.Topic(LogTopics.DeadLetter("outage"))));
+        Assert.Empty(await AllEntriesAsync(LogTopics.DeadLetter("outage")));
     }
 
-    private async Task<long> PendingAsync(string topic) =>
-        (await _mux.GetDatabase().StreamPendingAsync(RedisStreamKeys.Topic(topic), "group")).PendingMessageCount;
-
-    private async Task<RunningConsumer> StartConsumerAsync(RecordingHandler handler, TimeSpan? claimIdle = null)
+    private async Task<long> PendingAsync(string topic)
     {
-        var consumer = new RedisStreamsLogConsumer(handler, _mux, new RedisStreamsLogProducer(_mux, _options), _options, NullLogger<RedisStreamsLogConsumer>.Instance) { ClaimIdleTime = claimIdle ?? TimeSpan.FromSeconds(30) };
+        long pending = 0;
+        for (var partition = 0; partition < _options.Value.RedisStreamPartitions; partition++)
+        {
+            var stream = RedisStreamKeys.Partition(topic, partition);
+            if (await _mux.GetDatabase().KeyExistsAsync(stream))
+            {
+                pending += (await _mux.GetDatabase().StreamPendingAsync(stream, "group")).PendingMessageCount;
+            }
+        }
+
+        return pending;
+    }
+
+    private async Task<List<StreamEntry>> AllEntriesAsync(string topic)
+    {
+        var entries = new List<StreamEntry>();
+        for (var partition = 0; partition < _options.Value.RedisStreamPartitions; partition++)
+        {
+            entries.AddRange(await _mux.GetDatabase().StreamRangeAsync(RedisStreamKeys.Partition(topic, partition)));
+        }
+
+        return entries;
+    }
+
+    private async Task<RunningConsumer> StartConsumerAsync(RecordingHandler handler)
+    {
+        var consumer = new RedisStreamsLogConsumer(handler, _mux, new RedisStreamsLogProducer(_mux, _options), _options, NullLogger<RedisStreamsLogConsumer>.Instance);
         await consumer.StartAsync(default);
         return new RunningConsumer(consumer);
     }

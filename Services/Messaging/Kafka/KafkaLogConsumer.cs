@@ -70,7 +70,7 @@ internal sealed partial class KafkaLogConsumer(
         // the partitions that must move. The new consumer group protocol (KIP-848,
         // group.protocol=consumer) assigns on the broker and rejects a client-side assignor.
         var brokerAssigned = string.Equals(config.Get("group.protocol"), "consumer", StringComparison.OrdinalIgnoreCase);
-        if (!brokerAssigned && config.PartitionAssignmentStrategy is null)
+        if (!brokerAssigned && config.Get("partition.assignment.strategy") is null)
         {
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         }
@@ -248,7 +248,7 @@ internal sealed partial class KafkaLogConsumer(
     }
 
     /// <summary>Offsets of handled records not yet committed, per partition (the next record to handle).</summary>
-    private sealed class HandledOffsets
+    internal sealed class HandledOffsets
     {
         private readonly Dictionary<TopicPartition, Offset> _next = [];
 
@@ -296,7 +296,7 @@ internal sealed partial class KafkaLogConsumer(
     }
 
     /// <summary>Records taken but not yet handled, with where each came from.</summary>
-    private sealed class PendingBatch(int capacity)
+    internal sealed class PendingBatch(int capacity)
     {
         private readonly List<TopicPartitionOffset> _positions = new(capacity);
         private readonly List<LogRecord> _records = new(capacity);
