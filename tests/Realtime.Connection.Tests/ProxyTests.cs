@@ -104,7 +104,9 @@ public sealed class ProxyTests : IAsyncLifetime
 
         // What went into the publication log is the backend's rewrite.
         await using var redis = await _redis.ConnectAsync();
-        var logged = await redis.GetDatabase().StreamRangeAsync(Realtime.Messaging.RedisStreams.RedisStreamKeys.Topic(Realtime.Messaging.Log.LogTopics.Publications));
+        var stream = Realtime.Messaging.RedisStreams.RedisStreamKeys.Partition(Realtime.Messaging.Log.LogTopics.Publications,
+            Realtime.Messaging.RedisStreams.RedisStreamKeys.PartitionOf("app:open", new Realtime.Messaging.Log.MessagingOptions().RedisStreamPartitions));
+        var logged = await redis.GetDatabase().StreamRangeAsync(stream);
         var publication = Realtime.Messaging.Publications.PublicationCodec.Decode((byte[])logged.Last().Values.Single(v => v.Name == "p").Value!);
         Assert.Equal("{\"text\":\"QUIET\"}", publication.Data.ToString());
         Assert.Equal(["app:closed", "app:open"], _backend.Calls.Where(c => c.Route == "subscribe").Select(c => c.Body["channel"]!.GetValue<string>()));

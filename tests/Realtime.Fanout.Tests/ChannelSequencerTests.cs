@@ -165,7 +165,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
             [new LogRecord(kept.Channel, PublicationCodec.Encode(kept), LogRecord.NoHeaders), new LogRecord(ephemeral.Channel, PublicationCodec.Encode(ephemeral), LogRecord.NoHeaders)],
             default);
 
-        var sequenced = await _mux.GetDatabase().StreamRangeAsync("rt:log:{" + LogTopics.Sequenced + "}");
+        var sequenced = await _mux.GetDatabase().StreamRangeAsync(RedisStreamKeys.Partition(LogTopics.Sequenced, RedisStreamKeys.PartitionOf("chat:h", new MessagingOptions().RedisStreamPartitions)));
         var record = Assert.Single(sequenced);
         var decoded = PublicationCodec.DecodeSequenced((byte[])record.Values.Single(v => v.Name == "p").Value!);
         Assert.Equal(kept.Id, decoded.Publication.Id);

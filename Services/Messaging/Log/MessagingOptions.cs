@@ -29,6 +29,19 @@ public sealed class MessagingOptions
     public int MaxDeliveryAttempts { get; set; } = 5;
 
     /// <summary>
+    /// Streams (partitions) per topic with the Redis Streams transport; a channel always maps to
+    /// the same one. Consumers of a group share the partitions, so this caps how many fanout or
+    /// history instances do useful work. Changing it moves channels between partitions: records
+    /// in flight at that moment may be handled out of order.
+    /// </summary>
+    [Range(1, 1024)]
+    public int RedisStreamPartitions { get; set; } = 8;
+
+    /// <summary>How long a consumer's hold on a partition lasts without renewal (a dead consumer's partitions move after it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RedisStreamLeaseTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Oldest records a Redis stream keeps (approximate MAXLEN). Consumers normally lag by far
     /// fewer; the bound keeps Redis memory finite when a consumer group is gone for good.
     /// </summary>

@@ -7,9 +7,10 @@ using StackExchange.Redis;
 namespace Realtime.Messaging.RedisStreams;
 
 /// <summary>
-/// Reads one topic as one consumer group member: first its own pending entries (left by a
-/// crash), then new ones, claiming entries other members left idle too long. Entries are
-/// acknowledged (XACK) only after the handler succeeded.
+/// One member of a consumer group reading a partitioned topic. It holds leases on its share of
+/// the partitions (see <see cref="PartitionLeases"/>); on taking a partition over it first
+/// handles what the previous holder left unacknowledged, then new entries. Entries are
+/// acknowledged (XACK) only after the handler succeeded (or the record was dead-lettered).
 /// </summary>
 internal sealed partial class RedisStreamsLogConsumer(
     ILogHandler handler,
@@ -18,74 +19,130 @@ internal sealed partial class RedisStreamsLogConsumer(
     IOptions<MessagingOptions> options,
     ILogger<RedisStreamsLogConsumer> logger) : BackgroundService
 {
-    /// <summary>Entries pending this long on another member are taken over (its process is presumed dead).</summary>
-    internal TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(30);
-
     private readonly LogRecordProcessor _processor = new(handler, deadLetters, options.Value, logger);
-    private readonly string _consumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly string _member = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var key = RedisStreamKeys.Topic(handler.Topic);
+        var settings = options.Value;
         var db = redis.GetDatabase();
-        await EnsureGroupAsync(db, key);
-
+        var leases = new PartitionLeases(db, handler.Topic, handler.ConsumerGroup, _member, settings.RedisStreamPartitions, settings.RedisStreamLeaseTtl);
         // XREADGROUP ... BLOCK occupies its connection, so blocking reads get a connection of their own.
         await using var blocking = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-        var reader = new RedisStreamReader(blocking.GetDatabase(), key, handler.ConsumerGroup, _consumerName);
-        var batchSize = options.Value.BatchSize;
-        var nextClaim = DateTime.UtcNow;
+        var reader = new RedisStreamReader(blocking.GetDatabase(), handler.ConsumerGroup, _member);
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = RenewWhileRunningAsync(leases, renewing.Token);
+        var nextRebalance = DateTime.MinValue;
 
-        LogStarted(handler.Topic, handler.ConsumerGroup, _consumerName);
-        while (!stoppingToken.IsCancellationRequested)
+        LogStarted(handler.Topic, handler.ConsumerGroup, _member);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                IReadOnlyList<StreamEntry> entries;
-                if (DateTime.UtcNow >= nextClaim)
+                try
                 {
-                    entries = await reader.ClaimIdleAsync(db, ClaimIdleTime, batchSize);
-                    nextClaim = DateTime.UtcNow + (ClaimIdleTime > TimeSpan.Zero ? ClaimIdleTime / 3 : TimeSpan.FromMilliseconds(100));
-                    if (entries.Count == 0)
+                    if (DateTime.UtcNow >= nextRebalance)
                     {
-                        entries = await reader.ReadPendingAsync(db, batchSize);
+                        // A safe point: no batch is in flight, so partitions may change hands.
+                        foreach (var partition in await leases.RebalanceAsync())
+                        {
+                            await TakeOverAsync(db, leases, partition, stoppingToken);
+                        }
+
+                        nextRebalance = DateTime.UtcNow + settings.RedisStreamLeaseTtl / 4;
+                    }
+
+                    var owned = leases.Owned();
+                    if (owned.Length == 0)
+                    {
+                        await Task.Delay(settings.RedisStreamLeaseTtl / 4, stoppingToken);
+                        continue;
+                    }
+
+                    var streams = Array.ConvertAll(owned, p => RedisStreamKeys.Partition(handler.Topic, p));
+                    var read = await reader.ReadNewAsync(streams, settings.BatchSize, Min(settings.PollTimeout, settings.RedisStreamLeaseTtl / 4));
+                    foreach (var (stream, entries) in read)
+                    {
+                        var partition = Array.IndexOf(streams, stream);
+                        if (entries.Length > 0 && partition >= 0)
+                        {
+                            await HandleAsync(db, leases, owned[partition], entries, stoppingToken);
+                        }
                     }
                 }
-                else
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    entries = await reader.ReadNewAsync(batchSize, options.Value.PollTimeout);
+                    break;
                 }
-
-                if (entries.Count > 0)
+                catch (Exception e)
                 {
-                    await HandleUntilDoneAsync(db, key, entries, stoppingToken);
+                    // Keep consuming whatever went wrong: entries stay pending and are read again.
+                    LogReadFailed(e, handler.Topic);
+                    await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // Keep consuming whatever went wrong: entries stay pending and are read again.
-                LogReadFailed(e, handler.Topic);
-                await Task.Delay(options.Value.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Hand the partitions over now rather than after the leases expire.
+            await leases.ReleaseAllAsync().WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    private async Task HandleUntilDoneAsync(IDatabase db, RedisKey key, IReadOnlyList<StreamEntry> entries, CancellationToken stoppingToken)
+    /// <summary>A newly held partition: create its group if needed, then handle what was left unacknowledged.</summary>
+    private async Task TakeOverAsync(IDatabase db, PartitionLeases leases, int partition, CancellationToken stoppingToken)
     {
-        var batch = new LogRecord[entries.Count];
-        var ids = new RedisValue[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
+        var stream = RedisStreamKeys.Partition(handler.Topic, partition);
+        await EnsureGroupAsync(db, stream);
+        while (true)
+        {
+            var pending = await RedisStreamReader.ClaimAllPendingAsync(db, stream, handler.ConsumerGroup, _member, options.Value.BatchSize);
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            LogTookOver(handler.Topic, partition, pending.Length);
+            await HandleAsync(db, leases, partition, pending, stoppingToken);
+        }
+    }
+
+    private async Task HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, CancellationToken stoppingToken)
+    {
+        // Fencing: a member that lost its lease (a long pause) must not handle records another member now owns.
+        if (!await leases.StillHoldsAsync(partition))
+        {
+            return;
+        }
+
+        var batch = new LogRecord[entries.Length];
+        var ids = new RedisValue[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
         {
             batch[i] = ToRecord(entries[i]);
             ids[i] = entries[i].Id;
         }
 
         await _processor.HandleAsync(batch, stoppingToken);
-        await db.StreamAcknowledgeAsync(key, handler.ConsumerGroup, ids);
+        await db.StreamAcknowledgeAsync(RedisStreamKeys.Partition(handler.Topic, partition), handler.ConsumerGroup, ids);
+    }
+
+    private async Task RenewWhileRunningAsync(PartitionLeases leases, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RedisStreamLeaseTtl / 3);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                await leases.RenewAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogReadFailed(e, handler.Topic);
+            }
+        }
     }
 
     private static LogRecord ToRecord(StreamEntry entry)
@@ -108,21 +165,26 @@ internal sealed partial class RedisStreamsLogConsumer(
         return new LogRecord(key, payload, headers ?? LogRecord.NoHeaders);
     }
 
-    private async Task EnsureGroupAsync(IDatabase db, RedisKey key)
+    private async Task EnsureGroupAsync(IDatabase db, RedisKey stream)
     {
         try
         {
             // Position "0": a group created after records were appended still reads them all.
-            await db.StreamCreateConsumerGroupAsync(key, handler.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+            await db.StreamCreateConsumerGroupAsync(stream, handler.ConsumerGroup, StreamPosition.Beginning, createStream: true);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
-            // Another member created it first.
+            // Created before.
         }
     }
 
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}, member {Consumer}")]
     private partial void LogStarted(string topic, string group, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took over partition {Partition} of {Topic} with {Count} unacknowledged records")]
+    private partial void LogTookOver(string topic, int partition, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} failed; retrying")]
     private partial void LogReadFailed(Exception exception, string topic);

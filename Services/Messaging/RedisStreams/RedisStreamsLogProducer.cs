@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace Realtime.Messaging.RedisStreams;
 
-/// <summary>Appends log records to a Redis stream per topic (XADD, trimmed approximately).</summary>
+/// <summary>Appends log records to the Redis stream of their key's partition (XADD, trimmed approximately).</summary>
 public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptions<MessagingOptions> options) : ILogProducer
 {
     public async Task AppendAsync(string topic, LogRecord record, CancellationToken cancellationToken)
@@ -23,8 +23,9 @@ public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptio
             fields[i++] = new NameValueEntry(RedisStreamKeys.HeaderPrefix + name, value);
         }
 
+        var partition = RedisStreamKeys.PartitionOf(record.Key, options.Value.RedisStreamPartitions);
         await redis.GetDatabase().StreamAddAsync(
-            RedisStreamKeys.Topic(topic), fields,
+            RedisStreamKeys.Partition(topic, partition), fields,
             maxLength: options.Value.RedisStreamMaxLength, useApproximateMaxLength: true).WaitAsync(cancellationToken);
 
         MessagingTelemetry.Appended.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));

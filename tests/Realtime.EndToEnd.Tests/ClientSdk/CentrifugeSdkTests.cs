@@ -87,7 +87,7 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     [Fact]
     public async Task After_a_server_disconnect_the_sdk_reconnects_and_resubscribes()
     {
-        var result = await CentrifugeSdk.RunAsync("reconnect", fixture.WebSocketEndpoint, new { tokens = Tokens("ray"), channel = Channel(), flood = 10000 });
+        var result = await CentrifugeSdk.RunAsync("reconnect", fixture.WebSocketEndpoint, new { tokens = Tokens("ray"), channel = Channel(), flood = 50000 });
 
         Assert.Contains(3013, result["codes"]!.AsArray().Select(c => c!.GetValue<int>()));
         Assert.True(result["connects"]!.GetValue<int>() >= 2);

@@ -135,10 +135,12 @@ const scenarios = {
     await connected(c);
     const s = subscription(c, args.channel); s.subscribe(); await s.ready(5000);
     // Batched frames (well under the frame limit) arrive together, far above any sane rate.
-    for (let sent = 0; sent < args.flood; sent += 1000) {
+    for (let sent = 0; sent < args.flood && c.state === 'connected'; sent += 1000) {
       c.startBatching();
       for (let i = sent; i < sent + 1000; i++) c.send({ i }).catch(() => {});
       c.stopBatching();
+      // Let the event loop breathe, so the server's close frame is read when it comes.
+      await new Promise(r => setImmediate(r));
     }
     await until(() => c.events.filter(e => e.event === 'connected').length >= 2, 15000, `a reconnect (events: ${JSON.stringify(c.events)})`);
     await until(() => s.state === 'subscribed', 10000, 'resubscribed');
