@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Realtime.Testing;
+
+namespace Realtime.Guarantees.Tests;
+
+/// <summary>
+/// One service of the system as a real OS process (the built service, run with <c>dotnet</c>),
+/// so tests can kill it with SIGKILL mid-stream and start it again on the same port.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly string _service;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _logPath;
+    private Process? _process;
+
+    public ServiceProcess(string name, string service, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        Name = name;
+        _service = service;
+        Port = port;
+        _environment = environment;
+        _logPath = Path.Combine(AppContext.BaseDirectory, "service-logs", $"{name}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(_logPath)!);
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public async Task StartAsync()
+    {
+        var directory = ServiceBuild.OutputOf(_service);
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(directory, $"Realtime.{_service}.dll")])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_URLS"] = Address.ToString();
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
+        await log.WriteLineAsync($"==== start {DateTime.UtcNow:O}");
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"{Name} did not start");
+        _process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        _process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}; see {_logPath}");
+            }
+
+            try
+            {
+                return (await http.GetAsync(new Uri(Address, "/health"))).IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), $"{Name} to report healthy");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is flushed or acknowledged.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.WriteLine(line);
+        }
+    }
+}
+
+/// <summary>Where the services were built, next to this test assembly's configuration.</summary>
+internal static class ServiceBuild
+{
+    public static string OutputOf(string service)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var directory = Path.Combine(RepositoryRoot(), "Services", service, "bin", configuration, "net10.0");
+        return File.Exists(Path.Combine(directory, $"Realtime.{service}.dll"))
+            ? directory
+            : throw new InvalidOperationException($"Realtime.{service} is not built at {directory}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Realtime.Aspire.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Realtime.Aspire.sln not found above the test assembly");
+    }
+}
