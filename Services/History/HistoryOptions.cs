@@ -10,4 +10,16 @@ public sealed class HistoryOptions
     /// <summary>Most publications one history query returns.</summary>
     [Range(1, 100_000)]
     public int MaxQueryLimit { get; set; } = 1000;
+
+    /// <summary>Stored publications older than this are deleted (the hot window in Redis has its own TTL per namespace).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan RetentionAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Most publications stored per channel; older ones beyond it are deleted.</summary>
+    [Range(1, int.MaxValue)]
+    public int RetentionCount { get; set; } = 10_000;
+
+    /// <summary>How often retention runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

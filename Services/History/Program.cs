@@ -19,6 +19,8 @@ builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions
 // Registered before the consumer: hosted services start in order, so the schema exists first.
 builder.Services.AddHostedService<SchemaMigrator>();
 builder.Services.AddSingleton<PublicationStore>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<RetentionService>();
 builder.Services.AddSingleton<IDurableStreamTops, StoredStreamTops>();
 builder.Services.AddSingleton<ChannelStreams>();
 builder.Services.AddSingleton<HotWindowReader>();

@@ -83,7 +83,42 @@ public sealed class PublicationStoreTests : IAsyncLifetime
         Assert.Equal(sequenced.Publication.Id, reader.GetString(2));
     }
 
-    private static SequencedPublication Sequenced(string channel, ulong offset, string data = """{"n":1}""") => new(
-        new PublicationEnvelope { Id = PublicationEnvelope.NewId(), Channel = channel, Data = RawJson.FromString(data), Time = 1_700_000_000_000 },
+    [Fact]
+    public async Task Retention_removes_by_age_and_by_count_and_keeps_the_durable_top()
+    {
+        var store = new PublicationStore(_dataSource);
+        var now = DateTimeOffset.UtcNow;
+        await store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => Sequenced("chat:old", (ulong)i, time: now.AddDays(-10)))], default);
+        await store.StoreAsync([.. Enumerable.Range(1, 30).Select(i => Sequenced("chat:busy", (ulong)i, time: now))], default);
+        await store.StoreAsync([Sequenced("chat:fresh", 1, time: now)], default);
+        var retention = new RetentionService(_dataSource,
+            Microsoft.Extensions.Options.Options.Create(new HistoryOptions { RetentionAge = TimeSpan.FromDays(7), RetentionCount = 10 }),
+            TimeProvider.System, NullLogger<RetentionService>.Instance);
+
+        Assert.Equal(5 + 20, await retention.RunOnceAsync(default));
+
+        Assert.Empty(await OffsetsAsync("chat:old"));
+        Assert.Equal(Enumerable.Range(21, 10).Select(i => (long)i), await OffsetsAsync("chat:busy"));
+        Assert.Equal([1L], await OffsetsAsync("chat:fresh"));
+        Assert.Equal(5UL, await store.GetTopAsync("chat:old", default));
+        Assert.Equal(0, await retention.RunOnceAsync(default));
+    }
+
+    private async Task<List<long>> OffsetsAsync(string channel)
+    {
+        await using var command = _dataSource.CreateCommand("""SELECT "offset" FROM publications WHERE channel = $1 ORDER BY "offset" """);
+        command.Parameters.AddWithValue(channel);
+        var offsets = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            offsets.Add(reader.GetInt64(0));
+        }
+
+        return offsets;
+    }
+
+    private static SequencedPublication Sequenced(string channel, ulong offset, string data = """{"n":1}""", DateTimeOffset? time = null) => new(
+        new PublicationEnvelope { Id = PublicationEnvelope.NewId(), Channel = channel, Data = RawJson.FromString(data), Time = (time ?? DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)).ToUnixTimeMilliseconds() },
         offset, "ep");
 }
