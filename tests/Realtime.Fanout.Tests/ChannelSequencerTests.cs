@@ -140,6 +140,23 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sharded_pub_sub_delivers_through_SPUBLISH()
+    {
+        var delivery = Options.Create(new DeliveryOptions { ShardedPubSub = true });
+        var channels = new ChannelsOptions { Namespaces = { ["chat"] = new ChannelOptions { HistorySize = 3, HistoryTtl = TimeSpan.FromMinutes(1) } } };
+        var sequencer = new ChannelSequencer(_mux, new ChannelNamespaces(Options.Create(channels)), new ChannelStreams(_mux, _durableTops, delivery), Options.Create(new FanoutOptions()), delivery);
+        var received = new ConcurrentQueue<SequencedPublication>();
+        var queue = await _mux.GetSubscriber().SubscribeAsync(ChannelKeys.Delivery("chat:sharded", sharded: true));
+        queue.OnMessage(message => received.Enqueue(DeliveryMessage.Decode((byte[])message.Message!).Publication!));
+
+        var publication = Publication("chat:sharded");
+        await sequencer.SequenceAsync(publication, PublicationCodec.Encode(publication));
+
+        await Eventually.TrueAsync(() => Task.FromResult(received.Count == 1), TimeSpan.FromSeconds(5), "the sharded delivery");
+        Assert.Equal(publication.Id, received.Single().Publication.Id);
+    }
+
+    [Fact]
     public async Task A_brand_new_channel_starts_at_one()
     {
         var first = await SequenceAsync(Publication("chat:new"));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Realtime.Contracts;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
 using Realtime.Messaging.Log;
@@ -7,46 +9,133 @@ namespace Realtime.Infra.Tests;
 
 /// <summary>
 /// azd deploys what the AppHost's deployment manifest describes, so the manifest must be producible
-/// here (no container engine is needed to write it) and describe the four services.
+/// here (no container engine is needed to write it) and describe what a cloud runs: the four
+/// services on containerised backing services, the two public endpoints, and none of the
+/// run-mode conveniences.
 /// </summary>
-public sealed class AspireManifestTests
+public sealed class AspireManifestTests : IClassFixture<AspireManifestTests.PublishedManifest>
 {
-    [Fact]
-    public async Task The_apphost_writes_a_deployment_manifest_with_the_four_services()
-    {
-        var output = Directory.CreateTempSubdirectory("realtime-manifest-");
-        try
-        {
-            var manifestPath = Path.Combine(output.FullName, "aspire-manifest.json");
-            // The same command azd runs; Aspire 13 also offers it as `aspire do publish-manifest`.
-            var result = await ProcessRunner.RunAsync("dotnet",
-                ["run", "--project", "AppHost/Realtime.AppHost.csproj", "--", "--publisher", "manifest", "--output-path", manifestPath],
-                RepositoryPaths.Root, TimeSpan.FromMinutes(8),
-                new Dictionary<string, string?>
-                {
-                    // Describe the container branch (what a cloud runs), whatever this machine has.
-                    ["Infrastructure__Mode"] = "containers",
-                    ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                });
-            Assert.True(result.ExitCode == 0, $"manifest publisher failed ({result.ExitCode}): {result.Error}\n{result.Output}");
+    private readonly JsonElement _resources;
 
-            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
-            var resources = manifest.RootElement.GetProperty("resources");
-            foreach (var service in CodeNames.Services)
+    public AspireManifestTests(PublishedManifest published) => _resources = published.Resources;
+
+    [Fact]
+    public void The_manifest_lists_the_four_services_with_the_log_and_connection_strings_they_read()
+    {
+        foreach (var service in CodeNames.Services)
+        {
+            var resource = _resources.GetProperty(service);
+            Assert.Equal("project.v0", resource.GetProperty("type").GetString());
+            Assert.EndsWith(CodeNames.Project(service), resource.GetProperty("path").GetString()!.Replace('\\', '/'), StringComparison.Ordinal);
+            var environment = resource.GetProperty("env");
+            Assert.True(Enum.TryParse<LogTransport>(environment.GetProperty(CodeNames.TransportKey).GetString(), out _));
+            foreach (var name in CodeNames.ConnectionStringsByService[service])
             {
-                var resource = resources.GetProperty(service);
-                Assert.Equal("project.v0", resource.GetProperty("type").GetString());
-                var environment = resource.GetProperty("env");
-                Assert.True(Enum.TryParse<LogTransport>(environment.GetProperty(CodeNames.TransportKey).GetString(), out _));
-                foreach (var name in CodeNames.ConnectionStringsByService[service])
-                {
-                    Assert.True(environment.TryGetProperty(CodeNames.ConnectionStringKey(name), out _), $"{service} lacks {name}");
-                }
+                Assert.True(environment.TryGetProperty(CodeNames.ConnectionStringKey(name), out _), $"{service} lacks {name}");
             }
         }
-        finally
+    }
+
+    [Fact]
+    public void Publishing_describes_containers_whatever_the_infrastructure_mode()
+    {
+        // The publisher ran with Infrastructure__Mode=local (see PublishedManifest): publishing ignores it.
+        foreach (var backing in new[] { ServiceNames.Redis, "postgres", ServiceNames.Kafka })
         {
-            output.Delete(recursive: true);
+            Assert.Equal("container.v0", _resources.GetProperty(backing).GetProperty("type").GetString());
+        }
+
+        // The broker advertises its own resource name, the host other container apps reach it by.
+        var listeners = _resources.GetProperty(ServiceNames.Kafka).GetProperty("env").GetProperty("KAFKA_ADVERTISED_LISTENERS").GetString();
+        Assert.Contains($"//{ServiceNames.Kafka}:9092", listeners, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_the_gateway_and_the_server_api_are_external()
+    {
+        var external = CodeNames.Services.Where(service => _resources.GetProperty(service).GetProperty("bindings").EnumerateObject()
+            .Any(binding => binding.Value.TryGetProperty("external", out var value) && value.GetBoolean()));
+
+        Assert.Equal(new[] { ServiceNames.Connection, ServiceNames.Fanout }.Order(), external.Order());
+    }
+
+    [Fact]
+    public void Run_mode_conveniences_are_not_published()
+    {
+        // RunModeServices in AppHost/appsettings.json: anonymous access, localhost origins, the
+        // development token key and API key. The AppHost forwards them only when it runs locally.
+        var runMode = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryPaths.Root, "AppHost", "appsettings.json"), optional: false)
+            .Build()
+            .GetSection("RunModeServices")
+            .AsEnumerable(makePathsRelative: true)
+            .Where(e => e.Value is not null)
+            .Select(e => (Key: CodeNames.EnvironmentKey(e.Key), Value: e.Value!))
+            .ToList();
+        Assert.NotEmpty(runMode);
+        Assert.Contains(runMode, e => e.Key == CodeNames.AllowAnonymousKey);
+
+        foreach (var resource in _resources.EnumerateObject())
+        {
+            if (!resource.Value.TryGetProperty("env", out var environment))
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in runMode)
+            {
+                Assert.False(environment.TryGetProperty(key, out var published) && string.Equals(published.GetString(), value, StringComparison.OrdinalIgnoreCase),
+                    $"{resource.Name} is published with the run-mode setting {key}={value}");
+            }
+
+            // Nor may a deployment open the gateway to anonymous clients by another route.
+            if (environment.TryGetProperty(CodeNames.AllowAnonymousKey, out var anonymous))
+            {
+                Assert.False(bool.Parse(anonymous.GetString()!), $"{resource.Name} allows anonymous clients");
+            }
+        }
+
+        // The development keys and origins appear nowhere, under any name.
+        var text = _resources.GetRawText();
+        Assert.All(runMode.Where(e => !bool.TryParse(e.Value, out _)), e => Assert.DoesNotContain(e.Value, text, StringComparison.Ordinal));
+    }
+
+    /// <summary>The manifest written once for the class, with the command azd runs.</summary>
+    public sealed class PublishedManifest : IAsyncLifetime
+    {
+        private JsonDocument? _document;
+
+        public JsonElement Resources => _document!.RootElement.GetProperty("resources");
+
+        public async Task InitializeAsync()
+        {
+            var output = Directory.CreateTempSubdirectory("realtime-manifest-");
+            try
+            {
+                var manifestPath = Path.Combine(output.FullName, "aspire-manifest.json");
+                // Aspire 13 also offers it as `aspire do publish-manifest`.
+                var result = await ProcessRunner.RunAsync("dotnet",
+                    ["run", "--project", "AppHost/Realtime.AppHost.csproj", "--", "--publisher", "manifest", "--output-path", manifestPath],
+                    RepositoryPaths.Root, TimeSpan.FromMinutes(8),
+                    new Dictionary<string, string?>
+                    {
+                        // Local programs in run mode; publishing must describe containers regardless.
+                        ["Infrastructure__Mode"] = "local",
+                        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+                    });
+                Assert.True(result.ExitCode == 0, $"manifest publisher failed ({result.ExitCode}): {result.Error}\n{result.Output}");
+                _document = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+            }
+            finally
+            {
+                output.Delete(recursive: true);
+            }
+        }
+
+        public Task DisposeAsync()
+        {
+            _document?.Dispose();
+            return Task.CompletedTask;
         }
     }
 }

@@ -1,7 +1,7 @@
-using Realtime.Contracts;
 using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
+using Realtime.Messaging.Log;
 
 namespace Realtime.Infra.Tests;
 
@@ -25,26 +25,38 @@ public sealed class AzureTests
     [Fact]
     public void Container_apps_settings_use_the_codes_app_ids_streams_and_groups()
     {
-        var apps = Assert.IsType<Dictionary<string, ContainerAppSettings>>(Assert.Single(ManifestParsingTests.ParseFile("infra/azure/container-apps.yaml")));
+        var apps = ContainerApps();
 
-        Assert.Equal(CodeNames.Publishers.Keys.Concat(CodeNames.Consumers.Select(c => c.Service)).Distinct().Order(), apps.Keys.Order());
+        Assert.Equal(CodeNames.LogUsers, apps.Keys.Order());
         foreach (var (app, settings) in apps)
         {
             Assert.Equal(app, settings.Dapr.AppId);
             Assert.Equal(8080, settings.Dapr.AppPort);
             Assert.InRange(settings.Scale.MinReplicas, 1, settings.Scale.MaxReplicas);
+            // The settings switch the apps to the native Redis Streams log, which the scale rules watch.
+            Assert.Equal(nameof(LogTransport.RedisStreams), Environment(settings)[CodeNames.TransportKey]);
+            Assert.False(settings.Dapr.Enabled, $"{app}: Dapr sidecars are for Messaging__Transport=Dapr");
         }
 
+        // Producers choose a record's stream by the partition count, consumers read by it.
+        var partitions = apps.Values.Select(a => CodeNames.MessagingOptionsOf(Environment(a)).RedisStreamPartitions).Distinct().Single();
         foreach (var consumer in CodeNames.Consumers)
         {
-            var rule = Assert.Single(apps[consumer.Service].Scale.Rules).Custom!;
-            Assert.Equal("redis-streams", rule.Type);
-            Assert.Equal(CodeNames.RedisStreamKey(consumer.Topic), rule.Metadata["stream"]);
-            Assert.Equal(consumer.Group, rule.Metadata["consumerGroup"]);
-        }
+            var scale = apps[consumer.Service].Scale;
+            var rules = scale.Rules.Select(r => r.Custom!).ToList();
 
-        // One stream, one sequencer (see LogNamingTests).
-        Assert.Equal(1, apps[ServiceNames.Fanout].Scale.MaxReplicas);
+            // One rule per partition stream (KEDA takes the largest replica count any rule asks for).
+            Assert.Equal(CodeNames.RedisStreamKeysOf(consumer.Topic, partitions), rules.Select(r => r.Metadata["stream"]));
+            Assert.Equal(scale.Rules.Count, scale.Rules.Select(r => r.Name).Distinct().Count());
+            Assert.All(rules, rule =>
+            {
+                Assert.Equal("redis-streams", rule.Type);
+                Assert.Equal(consumer.Group, rule.Metadata["consumerGroup"]);
+                Assert.Equal(("redis-password", "password"), (rule.Auth.Single().SecretRef, rule.Auth.Single().TriggerParameter));
+            });
+            // Members lease partitions, one reader each: more replicas than partitions would idle.
+            Assert.InRange(scale.MaxReplicas, 1, partitions);
+        }
     }
 
     [Fact]
@@ -55,9 +67,16 @@ public sealed class AzureTests
 
         Assert.Equal(kubernetes.Spec.Type, aca.ComponentType);
         Assert.Equal(kubernetes.Scopes, aca.Scopes);
-        foreach (var name in new[] { "consumerID", "maxLenApprox", "allowedTopics", "publishingScopes", "subscriptionScopes" })
+        foreach (var name in new[] { "consumerID", "maxLenApprox", "concurrency", "processingTimeout", "allowedTopics", "publishingScopes", "subscriptionScopes" })
         {
             Assert.Equal(kubernetes.MetadataValue(name), aca.MetadataValue(name));
         }
     }
+
+    internal static Dictionary<string, ContainerAppSettings> ContainerApps() =>
+        Assert.IsType<Dictionary<string, ContainerAppSettings>>(Assert.Single(ManifestParsingTests.ParseFile("infra/azure/container-apps.yaml")));
+
+    /// <summary>An app's environment as the code would read it (secret references have no value here).</summary>
+    internal static IReadOnlyDictionary<string, string?> Environment(ContainerAppSettings settings) =>
+        settings.Env.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Realtime.Auth;
 using Realtime.Contracts;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
@@ -23,27 +24,48 @@ public sealed class ConfigurationTests
     public async Task Every_setting_binds_to_the_codes_options_and_validates(string variant, string service)
     {
         var environment = (await Manifests.RenderAsync(variant)).Environment(service);
-        var known = new HashSet<string>(PlatformKeys.Concat(PendingNames.ConfigurationKeys), StringComparer.Ordinal);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(environment
-                .Where(e => !known.Contains(e.Key) && !IsKafkaClientSetting(e.Key))
-                .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)))
-            .Build();
+        var settings = environment
+            .Where(e => !PlatformKeys.Contains(e.Key) && !IsKafkaClientSetting(e.Key))
+            .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value))
+            .ToList();
 
-        foreach (var section in configuration.GetChildren())
+        var bySection = new Dictionary<string, List<KeyValuePair<string, string?>>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
         {
-            if (section.Key == "ConnectionStrings")
+            if (key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase))
             {
-                Assert.All(section.GetChildren(), c => Assert.Contains(c.Key, new[] { ServiceNames.Redis, ServiceNames.HistoryDatabase, ServiceNames.Kafka }));
+                Assert.Contains(key["ConnectionStrings:".Length..], new[] { ServiceNames.Redis, ServiceNames.HistoryDatabase, ServiceNames.Kafka });
                 continue;
             }
 
-            var optionsType = Assert.Contains(section.Key, CodeNames.OptionSections);
+            // The innermost section an options class binds: Gateway:Token:HmacSecretKey belongs to
+            // TokenOptions, not to GatewayOptions (which has no Token property).
+            var section = CodeNames.OptionSections.Keys
+                .Where(s => key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase))
+                .MaxBy(s => s.Length);
+            Assert.True(section is not null, $"{service}: no options class binds {key}");
+            if (!bySection.TryGetValue(section, out var entries))
+            {
+                bySection[section] = entries = [];
+            }
+
+            entries.Add(KeyValuePair.Create(key, value));
+        }
+
+        foreach (var (section, entries) in bySection)
+        {
+            var optionsType = CodeNames.OptionSections[section];
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(entries).Build().GetSection(section);
             // A key the options class has no property for would be silently ignored by the service.
-            var options = section.Get(optionsType, binder => binder.ErrorOnUnknownConfiguration = true)!;
+            var options = configuration.Get(optionsType, binder => binder.ErrorOnUnknownConfiguration = true)!;
             var errors = new List<ValidationResult>();
             Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true),
-                $"{service} {section.Key}: {string.Join("; ", errors.Select(e => e.ErrorMessage))}");
+                $"{service} {section}: {string.Join("; ", errors.Select(e => e.ErrorMessage))}");
+            if (options is TokenOptions token)
+            {
+                // TokenOptionsValidator's checks (key lengths, PEM, URL), as ValidateOnStart runs them.
+                Assert.Empty(token.Validate());
+            }
         }
     }
 

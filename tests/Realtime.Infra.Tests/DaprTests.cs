@@ -2,6 +2,7 @@ using System.Globalization;
 using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
+using Realtime.Messaging.Dapr;
 
 namespace Realtime.Infra.Tests;
 
@@ -107,6 +108,26 @@ public sealed class DaprTests
         Assert.Equal(CodeNames.RedisStreamMaxLength.ToString(CultureInfo.InvariantCulture), component.MetadataValue("maxLenApprox"));
         Assert.Equal(trigger.Metadata["address"], component.MetadataValue("redisHost"));
         Assert.Equal((authentication.Name, authentication.Key), (password.Name, password.Key));
+    }
+
+    [Fact]
+    public async Task Redis_component_delivers_in_order_and_never_twice_at_once()
+    {
+        var manifests = await Manifests.RenderAsync("base+transport-dapr-redis");
+        var component = manifests.Named<DaprComponent>(CodeNames.DaprPubSub);
+
+        // pubsub.redis hands a stream's entries to 10 workers by default: fanout assigns offsets in
+        // the order deliveries reach it, so a channel's publications would be sequenced out of order.
+        Assert.Equal("1", component.MetadataValue("concurrency"));
+
+        // daprd redelivers an entry pending longer than processingTimeout; the app gives one delivery
+        // up to Messaging:Dapr:MaxHandlingTime before answering RETRY, which must come first.
+        foreach (var consumer in CodeNames.Consumers)
+        {
+            var handling = CodeNames.Bind<DaprLogSubscriptionOptions>(manifests.Environment(consumer.Service), CodeNames.DaprSubscriptionSection).MaxHandlingTime;
+            Assert.True(Duration(component.MetadataValue("processingTimeout")!) > handling,
+                $"processingTimeout {component.MetadataValue("processingTimeout")} does not exceed {consumer.Service}'s MaxHandlingTime {handling}");
+        }
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Globalization;
 using k8s.Models;
-using Microsoft.Extensions.Configuration;
-using Realtime.Connection;
 using Realtime.Contracts;
 using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
@@ -27,7 +25,7 @@ public sealed class IngressTests
         Assert.Equal(new[]
         {
             (CodeNames.WebSocketPath, "Exact", ServiceNames.Connection),
-            (PendingNames.ServerApiPathPrefix, "Prefix", ServiceNames.Fanout),
+            (CodeNames.ServerApiPrefix, "Prefix", ServiceNames.Fanout),
         }.Order(), paths);
         foreach (var backend in manifests.All<V1Ingress>().SelectMany(i => i.Spec.Rules.SelectMany(r => r.Http.Paths)).Select(p => p.Backend.Service))
         {
@@ -43,7 +41,7 @@ public sealed class IngressTests
     {
         var manifests = await Manifests.RenderAsync(variant);
         var ingress = manifests.Named<V1Ingress>(ServiceNames.Connection);
-        var gateway = GatewayOptionsOf(manifests);
+        var gateway = CodeNames.GatewayOptionsOf(manifests.Environment(ServiceNames.Connection));
         var silence = CodeNames.LongestHealthySilence(gateway).TotalSeconds;
 
         foreach (var timeout in new[] { "proxy-read-timeout", "proxy-send-timeout" })
@@ -75,15 +73,5 @@ public sealed class IngressTests
                 Assert.Contains(ingress.Metadata.Annotations["cert-manager.io/cluster-issuer"], issuers);
             }
         }
-    }
-
-    /// <summary>The gateway's options as its environment sets them (defaults where it does not).</summary>
-    private static GatewayOptions GatewayOptionsOf(RenderedManifests manifests)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(manifests.Environment(ServiceNames.Connection)
-                .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)))
-            .Build();
-        return configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
     }
 }

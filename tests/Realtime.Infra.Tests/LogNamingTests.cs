@@ -31,8 +31,9 @@ public sealed class LogNamingTests
         };
         foreach (var consumer in CodeNames.Consumers)
         {
-            var trigger = Assert.Single(Assert.IsType<ScaledObject>(manifests.ScaledObjectFor(consumer.Service)).Spec.Triggers);
-            Assert.Equal(expectedTrigger, trigger.Type);
+            var triggers = Assert.IsType<ScaledObject>(manifests.ScaledObjectFor(consumer.Service)).Spec.Triggers;
+            Assert.NotEmpty(triggers);
+            Assert.All(triggers, trigger => Assert.Equal(expectedTrigger, trigger.Type));
         }
 
         Assert.Equal(transport == LogTransport.Dapr, dapr is not null);
@@ -45,11 +46,14 @@ public sealed class LogNamingTests
         var manifests = await Manifests.RenderAsync(variant);
         foreach (var consumer in CodeNames.Consumers)
         {
-            var trigger = manifests.ScaledObjectFor(consumer.Service)!.Spec.Triggers.Single();
-            if (trigger.Type != "kafka")
+            var triggers = manifests.ScaledObjectFor(consumer.Service)!.Spec.Triggers;
+            if (triggers.Any(t => t.Type != "kafka"))
             {
                 continue;
             }
+
+            // The Kafka scaler sums the lag over the topic's partitions itself: one trigger.
+            var trigger = Assert.Single(triggers);
 
             Assert.Equal(consumer.Topic, trigger.Metadata["topic"]);
             Assert.Equal(consumer.Group, trigger.Metadata["consumerGroup"]);
@@ -61,23 +65,58 @@ public sealed class LogNamingTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public async Task Redis_streams_triggers_watch_the_stream_and_group_each_consumer_reads(string variant)
+    public async Task Redis_streams_triggers_watch_every_partition_stream_and_the_group_each_consumer_reads(string variant)
     {
         var manifests = await Manifests.RenderAsync(variant);
-        var viaDapr = manifests.Config.Data[CodeNames.TransportKey] == nameof(LogTransport.Dapr);
         foreach (var consumer in CodeNames.Consumers)
         {
-            var trigger = manifests.ScaledObjectFor(consumer.Service)!.Spec.Triggers.Single();
-            if (trigger.Type != "redis-streams")
+            var triggers = manifests.ScaledObjectFor(consumer.Service)!.Spec.Triggers;
+            if (triggers.Any(t => t.Type != "redis-streams"))
             {
                 continue;
             }
 
-            // The native transport keys streams rt:log:{topic}; Dapr names a stream after its topic.
-            Assert.Equal(viaDapr ? consumer.Topic : CodeNames.RedisStreamKey(consumer.Topic), trigger.Metadata["stream"]);
-            Assert.Equal(consumer.Group, trigger.Metadata["consumerGroup"]);
-            Assert.True(int.Parse(trigger.Metadata["lagCount"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            var environment = manifests.Environment(consumer.Service);
+            var streams = triggers.Select(t => t.Metadata["stream"]).ToList();
+            if (environment[CodeNames.TransportKey] == nameof(LogTransport.Dapr))
+            {
+                // Dapr's pubsub.redis keeps one stream per topic, named after it.
+                Assert.Equal(new[] { consumer.Topic }, streams);
+            }
+            else
+            {
+                // The native transport: one stream per partition (RedisStreamKeys.Partition), as many
+                // as the service is configured with, or the code's default; KEDA takes the largest
+                // replica count any trigger asks for, so every partition needs its trigger.
+                var partitions = CodeNames.MessagingOptionsOf(environment).RedisStreamPartitions;
+                Assert.Equal(CodeNames.RedisStreamKeysOf(consumer.Topic, partitions), streams);
+            }
+
+            Assert.Equal(triggers.Count, triggers.Select(t => t.Name).Distinct().Count());
+            Assert.All(triggers, trigger =>
+            {
+                Assert.Equal(consumer.Group, trigger.Metadata["consumerGroup"]);
+                Assert.True(int.Parse(trigger.Metadata["lagCount"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            });
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Every_log_user_is_given_the_same_pinned_partition_count(string variant)
+    {
+        var manifests = await Manifests.RenderAsync(variant);
+        if (manifests.Config.Data[CodeNames.TransportKey] != nameof(LogTransport.RedisStreams))
+        {
+            return;
+        }
+
+        // Producers pick a record's stream by the partition count and consumers read by it: they
+        // must agree. It is pinned in the deployment, so a changed default in the code cannot
+        // re-partition a running log on upgrade.
+        var counts = CodeNames.LogUsers.ToDictionary(service => service, service => manifests.Environment(service).GetValueOrDefault(CodeNames.RedisStreamPartitionsKey));
+        Assert.All(counts, c => Assert.False(string.IsNullOrEmpty(c.Value), $"{c.Key} has no {CodeNames.RedisStreamPartitionsKey}"));
+        Assert.Single(counts.Values.Distinct());
     }
 
     [Fact]
@@ -101,16 +140,24 @@ public sealed class LogNamingTests
         foreach (var consumer in CodeNames.Consumers)
         {
             var scaled = manifests.ScaledObjectFor(consumer.Service)!;
-            var trigger = scaled.Spec.Triggers.Single();
+            var environment = manifests.Environment(consumer.Service);
+            var transport = Enum.Parse<LogTransport>(environment[CodeNames.TransportKey]!);
+            var type = scaled.Spec.Triggers.Select(t => t.Type).Distinct().Single();
             Assert.InRange(scaled.Spec.MinReplicaCount ?? 0, 1, scaled.Spec.MaxReplicaCount ?? 100);
-            if (trigger.Type == "kafka")
+            if (type == "kafka")
             {
-                // More members than partitions would sit idle.
+                // A partition has one reader in the group: more members than partitions would sit idle.
                 Assert.InRange(scaled.Spec.MaxReplicaCount!.Value, 1, partitions[consumer.Topic]);
             }
-            else if (consumer.Topic == Realtime.Messaging.Log.LogTopics.Publications)
+            else if (transport == LogTransport.RedisStreams)
             {
-                // One stream is one partition: two sequencers could reorder a publisher's messages.
+                // Members lease partitions, one reader each: the partition count caps useful members.
+                Assert.InRange(scaled.Spec.MaxReplicaCount!.Value, 1, CodeNames.MessagingOptionsOf(environment).RedisStreamPartitions);
+            }
+            else if (consumer.Topic == LogTopics.Publications)
+            {
+                // Dapr on Redis: one stream whose entries a group's members take round-robin, not by
+                // channel, so two sequencers could reorder a publisher's messages.
                 Assert.Equal(1, scaled.Spec.MaxReplicaCount);
             }
         }

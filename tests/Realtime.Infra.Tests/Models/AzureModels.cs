@@ -34,9 +34,21 @@ public sealed class AzureYamlService
 /// <summary>One app's block in infra/azure/container-apps.yaml: ACA's dapr and scale settings.</summary>
 public sealed class ContainerAppSettings
 {
+    /// <summary>Container environment variables, in ACA's format (properties.template.containers[].env).</summary>
+    public List<ContainerAppEnvironmentVariable> Env { get; set; } = [];
+
     public ContainerAppDapr Dapr { get; set; } = new();
 
     public ContainerAppScale Scale { get; set; } = new();
+}
+
+public sealed class ContainerAppEnvironmentVariable
+{
+    public string Name { get; set; } = "";
+
+    public string? Value { get; set; }
+
+    public string? SecretRef { get; set; }
 }
 
 public sealed class ContainerAppDapr
