@@ -35,7 +35,18 @@ public sealed record PresenceStatsResponse(
     [property: JsonPropertyName("num_clients")] int NumClients,
     [property: JsonPropertyName("num_users")] int NumUsers);
 
+/// <summary>Where a user is present: one entry per client (device) and channel.</summary>
+public sealed record UserPresence(
+    [property: JsonPropertyName("channel")] string Channel,
+    [property: JsonPropertyName("client")] string Client);
+
+/// <summary>A user's presence across devices and channels.</summary>
+public sealed record UserPresenceResponse(
+    [property: JsonPropertyName("user")] string User,
+    [property: JsonPropertyName("presence")] IReadOnlyList<UserPresence> Presence);
+
 [JsonSerializable(typeof(PresenceReport))]
+[JsonSerializable(typeof(UserPresenceResponse))]
 [JsonSerializable(typeof(PresenceResponse))]
 [JsonSerializable(typeof(PresenceStatsResponse))]
 [JsonSerializable(typeof(PresenceEntry))]

@@ -7,6 +7,10 @@ public static class PresenceRoutes
     public const string Presence = "/internal/presence/{channel}";
     public const string Stats = "/internal/presence/{channel}/stats";
 
+    public const string User = "/internal/presence/users/{user}";
+
+    public static string UserPresenceOf(string user) => $"/internal/presence/users/{Uri.EscapeDataString(user)}";
+
     public static string PresenceOf(string channel) => $"/internal/presence/{Uri.EscapeDataString(channel)}";
 
     public static string StatsOf(string channel) => $"/internal/presence/{Uri.EscapeDataString(channel)}/stats";

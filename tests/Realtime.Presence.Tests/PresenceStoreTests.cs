@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Realtime.Channels;
 using Realtime.Contracts;
+using Realtime.Messaging.Delivery;
 using Realtime.Presence;
 using Realtime.Presence.Store;
 using Realtime.Testing;
@@ -19,7 +22,13 @@ public sealed class PresenceStoreTests : IAsyncLifetime
     {
         _redis = await RedisServer.StartAsync();
         _mux = await _redis.ConnectAsync();
-        _store = new PresenceStore(_mux, Options.Create(new PresenceOptions { EntryTtl = TimeSpan.FromSeconds(20) }), _time);
+        var namespaces = new ChannelNamespaces(Options.Create(new ChannelsOptions
+        {
+            Default = new ChannelOptions { Presence = true, JoinLeave = true },
+            Namespaces = { ["quiet"] = new ChannelOptions { Presence = true } },
+        }));
+        var events = new PresenceEvents(_mux, namespaces, Options.Create(new DeliveryOptions()));
+        _store = new PresenceStore(_mux, Options.Create(new PresenceOptions { EntryTtl = TimeSpan.FromSeconds(20) }), _time, events);
     }
 
     public async Task DisposeAsync()
@@ -29,37 +38,111 @@ public sealed class PresenceStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Joins_and_leaves_in_one_report_each()
+    public async Task Joins_and_leaves_in_one_report_each_with_client_and_user_counts()
     {
         await _store.ApplyAsync(new PresenceReport("n1", [Entry("room", "c1", "u1"), Entry("room", "c2", "u1"), Entry("room", "c3", "u2")], [], []));
         var present = await _store.GetAsync("room");
         Assert.Equal(["c1", "c2", "c3"], present.Keys.Order());
         Assert.Equal("u2", present["c3"].User);
+        Assert.Equal(new PresenceStatsResponse(3, 2), await _store.GetStatsAsync("room"));
 
         await _store.ApplyAsync(new PresenceReport("n1", [], [new PresenceLeave("room", "c2")], []));
         Assert.Equal(["c1", "c3"], (await _store.GetAsync("room")).Keys.Order());
+        Assert.Equal(new PresenceStatsResponse(2, 2), await _store.GetStatsAsync("room"));
+        await _store.ApplyAsync(new PresenceReport("n1", [], [new PresenceLeave("room", "c1")], []));
+        Assert.Equal(new PresenceStatsResponse(1, 1), await _store.GetStatsAsync("room"));
     }
 
     [Fact]
-    public async Task Entries_not_refreshed_within_the_ttl_disappear()
+    public async Task A_refresh_is_not_a_second_join()
     {
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("r", "c1", "u1")], [], []));
+        await _store.ApplyAsync(new PresenceReport("n1", [], [], [Entry("r", "c1", "u1")]));
+        Assert.Equal(new PresenceStatsResponse(1, 1), await _store.GetStatsAsync("r"));
+    }
+
+    [Fact]
+    public async Task Entries_nobody_refreshes_are_swept_and_their_leave_is_announced()
+    {
+        var leaves = await ListenAsync("ttl");
         await _store.ApplyAsync(new PresenceReport("n1", [Entry("ttl", "stale", "u1"), Entry("ttl", "fresh", "u2")], [], []));
         _time.Advance(TimeSpan.FromSeconds(15));
         await _store.ApplyAsync(new PresenceReport("n1", [], [], [Entry("ttl", "fresh", "u2")]));
         _time.Advance(TimeSpan.FromSeconds(10));
 
+        Assert.Equal(1, await _store.SweepAsync());
+        Assert.Equal(0, await _store.SweepAsync());
         Assert.Equal(["fresh"], (await _store.GetAsync("ttl")).Keys);
+        await Eventually.TrueAsync(() => Task.FromResult(leaves.Count == 1), TimeSpan.FromSeconds(5), "the leave event");
+        var leave = Assert.Single(leaves);
+        Assert.Equal(DeliveryEventKind.Leave, leave.Kind);
+        Assert.Equal("stale", leave.Client!.Client);
     }
 
     [Fact]
-    public async Task A_channel_that_empties_leaves_no_keys()
+    public async Task No_leave_is_announced_where_the_namespace_has_no_join_leave()
     {
-        await _store.ApplyAsync(new PresenceReport("n1", [Entry("empty", "c1", "u1")], [], []));
+        var leaves = await ListenAsync("quiet:room");
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("quiet:room", "c1", "u1")], [], []));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await _store.SweepAsync());
+
+        // Pub/sub keeps order: once a marker sent afterwards arrived, any leave would have too.
+        await _mux.GetSubscriber().PublishAsync(ChannelKeys.Delivery("quiet:room", sharded: false),
+            DeliveryMessage.EncodeJoin(new Realtime.Protocol.Replies.ClientInfo("marker", "marker")));
+        await Eventually.TrueAsync(() => Task.FromResult(leaves.Any(e => e.Client?.User == "marker")), TimeSpan.FromSeconds(5), "the marker");
+        Assert.DoesNotContain(leaves, e => e.Kind == DeliveryEventKind.Leave);
+    }
+
+    [Fact]
+    public async Task A_channel_that_empties_leaves_no_keys_behind()
+    {
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("empty", "c1", "u1"), Entry("empty2", "c2", "u2")], [], []));
         await _store.ApplyAsync(new PresenceReport("n1", [], [new PresenceLeave("empty", "c1")], []));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _store.SweepAsync();
 
         Assert.Empty(await _store.GetAsync("empty"));
-        Assert.False(await _mux.GetDatabase().KeyExistsAsync("rt:{empty}:presence"));
-        Assert.False(await _mux.GetDatabase().KeyExistsAsync("rt:{empty}:presence:exp"));
+        var keys = _mux.GetServers()[0].Keys(pattern: "rt:*").Select(k => (string)k!).ToList();
+        var leftovers = new List<string>();
+        foreach (var key in keys)
+        {
+            var type = await _mux.GetDatabase().KeyTypeAsync(key);
+            var size = type switch
+            {
+                RedisType.Set => await _mux.GetDatabase().SetLengthAsync(key),
+                RedisType.SortedSet => await _mux.GetDatabase().SortedSetLengthAsync(key),
+                RedisType.Hash => await _mux.GetDatabase().HashLengthAsync(key),
+                _ => 1,
+            };
+            if (size > 0)
+            {
+                leftovers.Add(key);
+            }
+        }
+
+        Assert.Empty(leftovers);
+        Assert.Equal((0L, 0L, 0L), await _store.CountAllAsync());
+    }
+
+    [Fact]
+    public async Task A_users_presence_spans_devices_and_channels()
+    {
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("a", "phone", "ann"), Entry("b", "laptop", "ann"), Entry("a", "other", "bob")], [], []));
+        var ann = await _store.GetUserAsync("ann");
+        Assert.Equal([("a", "phone"), ("b", "laptop")], ann.Select(p => (p.Channel, p.Client)).Order());
+        Assert.Equal((3L, 2L, 2L), await _store.CountAllAsync());
+
+        await _store.ApplyAsync(new PresenceReport("n1", [], [new PresenceLeave("a", "phone")], []));
+        Assert.Equal([("b", "laptop")], (await _store.GetUserAsync("ann")).Select(p => (p.Channel, p.Client)));
+    }
+
+    private async Task<ConcurrentQueue<DeliveryEvent>> ListenAsync(string channel)
+    {
+        var received = new ConcurrentQueue<DeliveryEvent>();
+        var queue = await _mux.GetSubscriber().SubscribeAsync(ChannelKeys.Delivery(channel, sharded: false));
+        queue.OnMessage(message => received.Enqueue(DeliveryMessage.Decode((byte[])message.Message!)));
+        return received;
     }
 
     private static PresenceEntry Entry(string channel, string client, string user) => new(channel, client, user, null, null);

@@ -18,11 +18,10 @@ public static class PresenceApi
             Results.Ok(new PresenceResponse(await store.GetAsync(channel))));
 
         app.MapGet(PresenceRoutes.Stats, async (string channel, PresenceStore store) =>
-        {
-            var entries = await store.GetAsync(channel);
-            var users = entries.Values.Select(e => e.User).Distinct(StringComparer.Ordinal).Count();
-            return Results.Ok(new PresenceStatsResponse(entries.Count, users));
-        });
+            Results.Ok(await store.GetStatsAsync(channel)));
+
+        app.MapGet(PresenceRoutes.User, async (string user, PresenceStore store) =>
+            Results.Ok(new UserPresenceResponse(user, await store.GetUserAsync(user))));
 
         return app;
     }
