@@ -11,6 +11,17 @@ namespace Realtime.Guarantees.Tests;
 public sealed class RealtimeSystem : IAsyncDisposable
 {
     public const string Namespace = "g";
+
+    /// <summary>Short, so a dead gateway's clients vanish quickly in tests (production default: 25 s).</summary>
+    public static readonly TimeSpan PresenceEntryTtl = TimeSpan.FromSeconds(4);
+
+    private const string TokenSecret = "guarantee-suite-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123456";
+
+    /// <summary>Signs connection tokens the gateways accept (anonymous connections work too).</summary>
+    public TestTokens Tokens { get; } = new(TokenSecret);
+
+    /// <summary>A namespace where clients may subscribe but no presence is kept.</summary>
+    public const string NoPresenceNamespace = "np";
     private const int Partitions = 4;
 
     private RealtimeSystem(LogTransportKind transport, RedisServer redis, PostgresServer postgres, KafkaMockCluster? kafka)
@@ -69,6 +80,13 @@ public sealed class RealtimeSystem : IAsyncDisposable
         Redis = await RedisServer.StartAsync(port);
     }
 
+    /// <summary>Keys in Redis whose name contains <paramref name="fragment"/>.</summary>
+    public async Task<List<string>> RedisKeysAsync(string fragment)
+    {
+        await using var mux = await Redis.ConnectAsync();
+        return mux.GetServers()[0].Keys(pattern: $"*{fragment}*").Select(k => (string)k!).ToList();
+    }
+
     public async Task<int> CountStoredAsync(string channel)
     {
         await using var connection = new NpgsqlConnection(HistoryDatabase);
@@ -124,7 +142,15 @@ public sealed class RealtimeSystem : IAsyncDisposable
             [$"Channels__Namespaces__{Namespace}__HistoryTtl"] = "01:00:00",
             [$"Channels__Namespaces__{Namespace}__AllowSubscribeForClient"] = "true",
             [$"Channels__Namespaces__{Namespace}__AllowPublishForClient"] = "true",
+            [$"Channels__Namespaces__{Namespace}__Presence"] = "true",
+            [$"Channels__Namespaces__{Namespace}__JoinLeave"] = "true",
+            [$"Channels__Namespaces__{Namespace}__AllowPresenceForSubscriber"] = "true",
+            ["Presence__EntryTtl"] = PresenceEntryTtl.ToString(),
+            ["Presence__SweepInterval"] = "00:00:00.500",
+            ["Gateway__PresenceRefreshInterval"] = "00:00:01",
             ["Gateway__AllowAnonymous"] = "true",
+            ["Gateway__Token__HmacSecretKey"] = TokenSecret,
+            [$"Channels__Namespaces__{NoPresenceNamespace}__AllowSubscribeForClient"] = "true",
             ["Gateway__CommandRateLimit"] = "0",
             ["Gateway__RecoveryMaxPublications"] = "5000",
             ["Gateway__MaxQueuedMessages"] = "100000",

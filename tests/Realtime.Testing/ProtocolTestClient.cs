@@ -26,6 +26,16 @@ public sealed class ProtocolTestClient : IAsyncDisposable
     public int PingsReceived => Volatile.Read(ref _pings);
 
     private int _pings;
+    private readonly List<JsonObject> _log = [];
+
+    /// <summary>How many received messages so far match (replies and pushes alike, consumed or not).</summary>
+    public int Seen(Func<JsonObject, bool> match)
+    {
+        lock (_log)
+        {
+            return _log.Count(match);
+        }
+    }
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
@@ -171,7 +181,13 @@ public sealed class ProtocolTestClient : IAsyncDisposable
                         continue;
                     }
 
-                    _incoming.Writer.TryWrite(JsonNode.Parse(line)!.AsObject());
+                    var parsed = JsonNode.Parse(line)!.AsObject();
+                    lock (_log)
+                    {
+                        _log.Add(parsed);
+                    }
+
+                    _incoming.Writer.TryWrite(parsed);
                 }
 
                 message.SetLength(0);
@@ -186,8 +202,15 @@ public sealed class ProtocolTestClient : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_socket.State == WebSocketState.Open)
         {
             try

@@ -59,7 +59,7 @@ internal sealed partial class PresenceReporter(
     {
         using var timer = new PeriodicTimer(options.Value.PresenceFlushInterval);
         var nextRefresh = DateTime.UtcNow + options.Value.PresenceRefreshInterval;
-        while (await TickAsync(timer, stoppingToken))
+        while (await TickAsync(timer, stoppingToken) || FinalFlushDue())
         {
             List<PresenceEntry> joins;
             List<PresenceLeave> leaves;
@@ -80,7 +80,9 @@ internal sealed partial class PresenceReporter(
                 continue;
             }
 
-            if (!await SendAsync(joins, leaves, refreshes, stoppingToken))
+            // The final flush runs after stopping was requested: it gets a short deadline of its own.
+            using var finalDeadline = stoppingToken.IsCancellationRequested ? new CancellationTokenSource(TimeSpan.FromSeconds(3)) : null;
+            if (!await SendAsync(joins, leaves, refreshes, finalDeadline?.Token ?? stoppingToken))
             {
                 lock (_gate)
                 {
@@ -89,6 +91,26 @@ internal sealed partial class PresenceReporter(
                     _leaves.InsertRange(0, leaves);
                 }
             }
+        }
+    }
+
+    private bool _finalFlushDone;
+
+    /// <summary>
+    /// One last flush when the node stops: the drain has just unsubscribed every client, and
+    /// their leaves must reach presence now rather than expire later.
+    /// </summary>
+    private bool FinalFlushDue()
+    {
+        if (_finalFlushDone)
+        {
+            return false;
+        }
+
+        _finalFlushDone = true;
+        lock (_gate)
+        {
+            return _joins.Count + _leaves.Count > 0;
         }
     }
 

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Realtime.Testing;
+
+namespace Realtime.Guarantees.Tests;
+
+/// <summary>Presence across two gateways, through the protocol, against the whole system as processes.</summary>
+[Collection(nameof(GuaranteeTests))]
+public sealed class PresenceSystemTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Presence_counts_match_the_connected_clients_and_follow_unsubscribes_disconnects_and_a_killed_gateway()
+    {
+        await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
+        var channel = $"{RealtimeSystem.Namespace}:room-{Guid.NewGuid():N}";
+
+        // A watcher that asked for join/leave pushes, on the gateway that stays up.
+        await using var watcher = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+        await watcher.CommandAsync("connect", new { });
+        Assert.Null((await watcher.CommandAsync("subscribe", new { channel, join_leave = true }))["error"]);
+
+        // 40 clients of 20 users (two devices each), spread over both gateways.
+        var clients = new List<(ProtocolTestClient Client, int Gateway, string User)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var gateway = i % 2;
+            var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(gateway));
+            // A user's two devices sit on different gateways.
+            var user = $"user-{i / 2}";
+            Assert.NotNull((await client.CommandAsync("connect", new { token = system.Tokens.Connection(user) }))["connect"]);
+            clients.Add((client, gateway, user));
+        }
+
+        foreach (var (client, _, _) in clients)
+        {
+            Assert.Null((await client.CommandAsync("subscribe", new { channel }))["error"]);
+        }
+
+        await ExpectPresenceAsync(watcher, channel, 41);
+        var presence = await watcher.CommandAsync("presence", new { channel });
+        var present = presence["presence"]!["presence"]!.AsObject();
+        Assert.Equal(41, present.Count);
+        Assert.Equal(clients.Select(c => c.User).Append("").Distinct().Order(), present.Select(p => p.Value!["user"]!.GetValue<string>()).Distinct().Order());
+        var stats = await watcher.CommandAsync("presence_stats", new { channel });
+        Assert.Equal(21, stats["presence_stats"]!["num_users"]!.GetValue<int>()); // 20 users and the anonymous watcher
+
+        // Unsubscribe and disconnect drop presence at once (within the gateway's flush interval).
+        Assert.NotNull((await clients[0].Client.CommandAsync("unsubscribe", new { channel }))["unsubscribe"]);
+        await clients[2].Client.DisposeAsync();
+        await ExpectPresenceAsync(watcher, channel, 39, within: TimeSpan.FromSeconds(3));
+
+        // SIGKILL the second gateway: its 20 clients vanish within the entry TTL plus a sweep, and
+        // the watcher is told each of them left.
+        var killedClients = clients.Where(c => c.Gateway == 1).Select(c => c.Client).ToList();
+        var leavesBefore = CountLeaves(watcher);
+        system.Gateways[1].Kill();
+        var killedAt = DateTime.UtcNow;
+        await ExpectPresenceAsync(watcher, channel, 19, within: RealtimeSystem.PresenceEntryTtl + TimeSpan.FromSeconds(10));
+        Assert.True(DateTime.UtcNow - killedAt < RealtimeSystem.PresenceEntryTtl + TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => Task.FromResult(CountLeaves(watcher) - leavesBefore >= killedClients.Count), Timeout, "a leave push per client of the killed gateway");
+
+        // Everyone leaves: the channel's presence keys are gone.
+        foreach (var (client, _, _) in clients.Where(c => c.Gateway == 0).Skip(2))
+        {
+            await client.DisposeAsync();
+        }
+
+        await watcher.CommandAsync("unsubscribe", new { channel });
+        await Eventually.TrueAsync(async () => (await system.RedisKeysAsync(channel)).All(k => !k.EndsWith(":presence", StringComparison.Ordinal)
+                && !k.EndsWith(":presence:exp", StringComparison.Ordinal) && !k.EndsWith(":presence:users", StringComparison.Ordinal)),
+            Timeout, "the channel's presence keys to disappear");
+
+        foreach (var (client, _, _) in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Presence_is_refused_with_103_to_clients_not_subscribed_and_108_where_the_namespace_keeps_none()
+    {
+        await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
+        await using var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+        await client.CommandAsync("connect", new { });
+        var channel = $"{RealtimeSystem.Namespace}:closed-{Guid.NewGuid():N}";
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("presence", new { channel })));
+        Assert.Equal(103, ErrorCode(await client.CommandAsync("presence_stats", new { channel })));
+        var unkept = $"{RealtimeSystem.NoPresenceNamespace}:room";
+        Assert.Null((await client.CommandAsync("subscribe", new { channel = unkept }))["error"]);
+        Assert.Equal(108, ErrorCode(await client.CommandAsync("presence", new { channel = unkept })));
+    }
+
+    private static async Task ExpectPresenceAsync(ProtocolTestClient asker, string channel, int clients, TimeSpan? within = null)
+    {
+        await Eventually.TrueAsync(async () =>
+        {
+            var reply = await asker.CommandAsync("presence_stats", new { channel });
+            return (reply["presence_stats"]?["num_clients"]?.GetValue<int>() ?? 0) == clients;
+        }, within ?? Timeout, $"{clients} clients present in {channel}");
+    }
+
+    private static int CountLeaves(ProtocolTestClient client) => client.Seen(m => m["push"]?["leave"] is not null);
+
+    private static int? ErrorCode(JsonObject reply) => reply["error"]?["code"]?.GetValue<int>();
+}
