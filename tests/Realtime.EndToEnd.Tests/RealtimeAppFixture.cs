@@ -37,6 +37,8 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Realtime_AppHost>(
             [
                 "Infrastructure:Mode=local",
+                // Debug detail of the project's own code lands in resource-logs/ for post-mortems.
+                "Services:Logging:LogLevel:Realtime=Debug",
                 $"RunModeServices:Gateway:Token:HmacSecretKey={TokenSecret}",
                 $"RunModeServices:ServerApi:ApiKey={ApiKey}",
                 $"RunModeServices:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",

@@ -94,6 +94,75 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Records_a_fenced_off_member_read_after_losing_its_lease_are_handled_by_the_holder()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstBatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new RecordingHandler("fenced")
+        {
+            Gate = () =>
+            {
+                firstBatch.TrySetResult();
+                return release.Task;
+            },
+        };
+        await using (await StartConsumerAsync(handler))
+        {
+            await producer.AppendAsync("fenced", new LogRecord("k", "first"u8.ToArray(), LogRecord.NoHeaders), default);
+            await firstBatch.Task.WaitAsync(Timeout);
+
+            // While the holder is busy, a member that still believes it holds the partition reads the next record.
+            await producer.AppendAsync("fenced", new LogRecord("k", "stranded"u8.ToArray(), LogRecord.NoHeaders), default);
+            var stream = RedisStreamKeys.Partition("fenced", RedisStreamKeys.PartitionOf("k", _options.Value.RedisStreamPartitions));
+            Assert.Single(await _mux.GetDatabase().StreamReadGroupAsync(stream, "group", "fenced-member", StreamPosition.NewMessages, 10));
+            release.SetResult();
+
+            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 2), Timeout, "the stranded record");
+            await Eventually.TrueAsync(async () => (await PendingAsync("fenced")) == 0, Timeout, "the acknowledgement");
+        }
+
+        Assert.Equal(["first", "stranded"], handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)));
+    }
+
+    [Fact]
+    public async Task After_redis_restarts_empty_the_groups_are_recreated_and_every_new_record_is_handled()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var first = new RecordingHandler("restart");
+        var second = new RecordingHandler("restart");
+        await using var a = await StartConsumerAsync(first);
+        await using var b = await StartConsumerAsync(second);
+        await producer.AppendAsync("restart", new LogRecord("k", "before"u8.ToArray(), LogRecord.NoHeaders), default);
+        await Eventually.TrueAsync(() => Task.FromResult(Distinct(first, second).Contains("before")), Timeout, "the record before the restart");
+
+        var port = _redis.Port;
+        await _redis.DisposeAsync();
+        _redis = await RedisServer.StartAsync(port);
+
+        var appended = new List<string>();
+        for (var n = 0; n < 40; n++)
+        {
+            var payload = $"after-{n}";
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    await producer.AppendAsync("restart", new LogRecord($"channel-{n % 8}", Encoding.UTF8.GetBytes(payload), LogRecord.NoHeaders), default);
+                    return true;
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    return false; // the producer is still reconnecting
+                }
+            }, Timeout, "an append after the restart");
+            appended.Add(payload);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Distinct(first, second).IsSupersetOf(appended)), TimeSpan.FromSeconds(30), "every record appended after the restart");
+    }
+
+    [Fact]
     public async Task Two_members_share_the_partitions_and_per_key_order_survives_one_of_them_stopping()
     {
         var producer = new RedisStreamsLogProducer(_mux, _options);
@@ -217,9 +286,11 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         public int Attempts { get; private set; }
         public string Topic => topic;
         public string ConsumerGroup { get; init; } = "group";
+        public Func<Task> Gate { get; init; } = () => Task.CompletedTask;
 
-        public Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
+        public async Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
         {
+            await Gate();
             Attempts++;
             if (FailuresLeft-- > 0)
             {
@@ -235,8 +306,6 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             {
                 Received.Enqueue(record);
             }
-
-            return Task.CompletedTask;
         }
     }
 }

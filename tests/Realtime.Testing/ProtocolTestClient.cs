@@ -27,6 +27,7 @@ public sealed class ProtocolTestClient : IAsyncDisposable
 
     private int _pings;
     private readonly List<JsonObject> _log = [];
+    private readonly List<JsonObject> _passedOver = [];
 
     /// <summary>How many received messages so far match (replies and pushes alike, consumed or not).</summary>
     public int Seen(Func<JsonObject, bool> match)
@@ -112,9 +113,24 @@ public sealed class ProtocolTestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The next received message matching <paramref name="match"/>; others are skipped.</summary>
+    /// <summary>
+    /// The oldest received message matching <paramref name="match"/> that no earlier call took.
+    /// Messages passed over stay for later calls: a publication may arrive before the reply to
+    /// the publish that caused it, and waiting for the reply must not lose the publication.
+    /// </summary>
     public async Task<JsonObject> NextAsync(Func<JsonObject, bool> match, TimeSpan timeout, string what)
     {
+        lock (_passedOver)
+        {
+            var index = _passedOver.FindIndex(m => match(m));
+            if (index >= 0)
+            {
+                var earlier = _passedOver[index];
+                _passedOver.RemoveAt(index);
+                return earlier;
+            }
+        }
+
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
@@ -124,6 +140,11 @@ public sealed class ProtocolTestClient : IAsyncDisposable
                 if (match(message))
                 {
                     return message;
+                }
+
+                lock (_passedOver)
+                {
+                    _passedOver.Add(message);
                 }
             }
         }

@@ -19,28 +19,9 @@ internal sealed partial class ClientSession
     {
         if (!string.IsNullOrEmpty(request.Token))
         {
-            try
-            {
-                var token = await _node.Tokens.VerifySubscriptionTokenAsync(request.Token, Identity!.User, request.Channel, _closed.Token);
-                return new SubscribeGrant(token.ExpiresAt, new RawJson(token.Info), RawJson.Empty);
-            }
-            catch (TokenKeysUnavailableException)
-            {
-                // The key set (JWKS) is unreachable: a server problem, the client may retry.
-                ReplyError(id, ProtocolError.Internal);
-                return null;
-            }
-            catch (TokenExpiredException)
-            {
-                ReplyError(id, ProtocolError.TokenExpired);
-                return null;
-            }
-            catch (InvalidTokenException e)
-            {
-                LogTokenRejected(_node.Logger, ClientId, "subscription", e.Message);
-                ReplyError(id, ProtocolError.PermissionDenied);
-                return null;
-            }
+            var token = await VerifyTokenAsync(id, "subscription", InvalidTokenOutcome.PermissionDenied, (request.Token, Identity!.User, request.Channel),
+                static (tokens, s, cancellationToken) => tokens.VerifySubscriptionTokenAsync(s.Token, s.User, s.Channel, cancellationToken));
+            return token is null ? null : new SubscribeGrant(token.ExpiresAt, new RawJson(token.Info), RawJson.Empty);
         }
 
         if (_node.Options.ClientInsecure || options.AllowSubscribeForClient || IsUserLimitedFor(request.Channel, options))

@@ -70,29 +70,8 @@ internal sealed partial class ClientSession
     {
         if (!string.IsNullOrEmpty(request.Token))
         {
-            try
-            {
-                var token = await _node.Tokens.VerifyConnectionTokenAsync(request.Token, _closed.Token);
-                return (new ClientIdentity(token.User, new RawJson(token.Info), token.ExpiresAt), token.Channels, RawJson.Empty);
-            }
-            catch (TokenKeysUnavailableException)
-            {
-                // The key set (JWKS) is unreachable: a server problem, the client may retry.
-                ReplyError(id, ProtocolError.Internal);
-                return null;
-            }
-            catch (TokenExpiredException)
-            {
-                // The SDK fetches a fresh token and connects again.
-                ReplyError(id, ProtocolError.TokenExpired);
-                return null;
-            }
-            catch (InvalidTokenException e)
-            {
-                LogTokenRejected(_node.Logger, ClientId, "connection", e.Message);
-                Disconnect(Protocol.Codes.Disconnect.InvalidToken);
-                return null;
-            }
+            var token = await VerifyConnectionTokenAsync(id, "connection", request.Token);
+            return token is null ? null : (new ClientIdentity(token.User, new RawJson(token.Info), token.ExpiresAt), token.Channels, RawJson.Empty);
         }
 
         if (_node.Proxies.Options.ConnectEndpoint is { } endpoint)

@@ -18,38 +18,23 @@ internal sealed partial class ClientSession
         var identity = Identity!;
         if (!string.IsNullOrEmpty(request.Token))
         {
-            try
+            var token = await VerifyConnectionTokenAsync(id, "refresh", request.Token);
+            if (token is null)
             {
-                var token = await _node.Tokens.VerifyConnectionTokenAsync(request.Token, _closed.Token);
-                if (token.User != identity.User)
-                {
-                    Disconnect(Protocol.Codes.Disconnect.InvalidToken);
-                    return;
-                }
+                return;
+            }
 
-                identity = identity with
-                {
-                    ExpiresAt = token.ExpiresAt,
-                    Info = token.Info.IsEmpty ? identity.Info : new RawJson(token.Info),
-                };
-            }
-            catch (TokenKeysUnavailableException)
+            if (token.User != identity.User)
             {
-                // The key set (JWKS) is unreachable: a server problem, the client may retry.
-                ReplyError(id, ProtocolError.Internal);
-                return;
-            }
-            catch (TokenExpiredException)
-            {
-                ReplyError(id, ProtocolError.TokenExpired);
-                return;
-            }
-            catch (InvalidTokenException e)
-            {
-                LogTokenRejected(_node.Logger, ClientId, "refresh", e.Message);
                 Disconnect(Protocol.Codes.Disconnect.InvalidToken);
                 return;
             }
+
+            identity = identity with
+            {
+                ExpiresAt = token.ExpiresAt,
+                Info = token.Info.IsEmpty ? identity.Info : new RawJson(token.Info),
+            };
         }
         else if (_node.Proxies.Options.RefreshEndpoint is { } endpoint)
         {
@@ -93,28 +78,14 @@ internal sealed partial class ClientSession
         DateTimeOffset? expiresAt;
         if (!string.IsNullOrEmpty(request.Token))
         {
-            try
+            var token = await VerifyTokenAsync(id, "sub_refresh", InvalidTokenOutcome.PermissionDenied, (request.Token, Identity!.User, request.Channel),
+                static (tokens, s, cancellationToken) => tokens.VerifySubscriptionTokenAsync(s.Token, s.User, s.Channel, cancellationToken));
+            if (token is null)
             {
-                var token = await _node.Tokens.VerifySubscriptionTokenAsync(request.Token, Identity!.User, request.Channel, _closed.Token);
-                expiresAt = token.ExpiresAt;
-            }
-            catch (TokenKeysUnavailableException)
-            {
-                // The key set (JWKS) is unreachable: a server problem, the client may retry.
-                ReplyError(id, ProtocolError.Internal);
                 return;
             }
-            catch (TokenExpiredException)
-            {
-                ReplyError(id, ProtocolError.TokenExpired);
-                return;
-            }
-            catch (InvalidTokenException e)
-            {
-                LogTokenRejected(_node.Logger, ClientId, "sub_refresh", e.Message);
-                ReplyError(id, ProtocolError.PermissionDenied);
-                return;
-            }
+
+            expiresAt = token.ExpiresAt;
         }
         else if (_node.Namespaces.Resolve(request.Channel) is { ProxySubRefresh: true } && _node.Proxies.Options.SubRefreshEndpoint is { } endpoint)
         {

@@ -105,6 +105,15 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
     public async Task<bool> StillHoldsAsync(int partition) =>
         await db.StringGetAsync(RedisStreamKeys.Lease(topic, group, partition)) == member;
 
+    /// <summary>Stops reading a partition whose lease turned out to be held by another member.</summary>
+    public void Forget(int partition)
+    {
+        lock (_gate)
+        {
+            _owned.Remove(partition);
+        }
+    }
+
     /// <summary>Gives every partition back (graceful stop), so others take over without waiting for expiry.</summary>
     public async Task ReleaseAllAsync()
     {

@@ -24,8 +24,9 @@ internal sealed class RedisStreamReader(IDatabase blocking, string group, string
     }
 
     /// <summary>
-    /// Takes over every unacknowledged entry of a partition this member just acquired (its
-    /// previous holder died or gave it up), oldest first, so they are handled before new ones.
+    /// Takes over every unacknowledged entry of a partition this member holds (left by a previous
+    /// holder that died or gave it up, by a member fenced off after losing its lease, or by this
+    /// member's own failed batch), oldest first, so they are handled before new ones.
     /// </summary>
     public static async Task<StreamEntry[]> ClaimAllPendingAsync(IDatabase db, RedisKey stream, string group, string consumer, int count)
     {

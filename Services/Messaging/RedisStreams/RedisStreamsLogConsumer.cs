@@ -10,7 +10,10 @@ namespace Realtime.Messaging.RedisStreams;
 /// One member of a consumer group reading a partitioned topic. It holds leases on its share of
 /// the partitions (see <see cref="PartitionLeases"/>); on taking a partition over it first
 /// handles what the previous holder left unacknowledged, then new entries. Entries are
-/// acknowledged (XACK) only after the handler succeeded (or the record was dead-lettered).
+/// acknowledged (XACK) only after the handler succeeded (or the record was dead-lettered), and
+/// at every rebalance the holder also takes whatever else is pending on its partitions: entries
+/// a member read after losing its lease (fencing kept it from handling them) and its own after
+/// a failed batch would otherwise never be read again, since new reads only return new entries.
 /// </summary>
 internal sealed partial class RedisStreamsLogConsumer(
     ILogHandler handler,
@@ -44,9 +47,10 @@ internal sealed partial class RedisStreamsLogConsumer(
                     if (DateTime.UtcNow >= nextRebalance)
                     {
                         // A safe point: no batch is in flight, so partitions may change hands.
-                        foreach (var partition in await leases.RebalanceAsync())
+                        var acquired = await leases.RebalanceAsync();
+                        foreach (var partition in leases.Owned())
                         {
-                            await TakeOverAsync(db, leases, partition, stoppingToken);
+                            await HandlePendingAsync(db, leases, partition, acquired.Contains(partition), stoppingToken);
                         }
 
                         nextRebalance = DateTime.UtcNow + settings.RedisStreamLeaseTtl / 4;
@@ -76,8 +80,10 @@ internal sealed partial class RedisStreamsLogConsumer(
                 }
                 catch (Exception e)
                 {
-                    // Keep consuming whatever went wrong: entries stay pending and are read again.
+                    // Keep consuming whatever went wrong: entries stay pending and the next
+                    // rebalance, brought forward, hands them to their partition's holder again.
                     LogReadFailed(e, handler.Topic);
+                    nextRebalance = DateTime.MinValue;
                     await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
@@ -91,32 +97,67 @@ internal sealed partial class RedisStreamsLogConsumer(
         }
     }
 
-    /// <summary>A newly held partition: create its group if needed, then handle what was left unacknowledged.</summary>
-    private async Task TakeOverAsync(IDatabase db, PartitionLeases leases, int partition, CancellationToken stoppingToken)
+    /// <summary>
+    /// Handles a partition's entries that were read but never acknowledged, oldest first, before
+    /// any new ones; on a newly held partition (<paramref name="takenOver"/>) these are what the
+    /// previous holder left, and the group is created first if the stream has none yet.
+    /// </summary>
+    private async Task HandlePendingAsync(IDatabase db, PartitionLeases leases, int partition, bool takenOver, CancellationToken stoppingToken)
     {
         var stream = RedisStreamKeys.Partition(handler.Topic, partition);
-        await EnsureGroupAsync(db, stream);
+        if (takenOver)
+        {
+            await EnsureGroupAsync(db, stream);
+        }
+
         while (true)
         {
-            var pending = await RedisStreamReader.ClaimAllPendingAsync(db, stream, handler.ConsumerGroup, _member, options.Value.BatchSize);
+            StreamEntry[] pending;
+            try
+            {
+                pending = await RedisStreamReader.ClaimAllPendingAsync(db, stream, handler.ConsumerGroup, _member, options.Value.BatchSize);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // The stream or its group is gone (Redis restarted empty, the key was deleted).
+                await EnsureGroupAsync(db, stream);
+                continue;
+            }
+
             if (pending.Length == 0)
             {
                 return;
             }
 
-            LogTookOver(handler.Topic, partition, pending.Length);
-            await HandleAsync(db, leases, partition, pending, stoppingToken);
+            if (takenOver)
+            {
+                LogTookOver(handler.Topic, partition, pending.Length);
+            }
+            else
+            {
+                LogRecoveredPending(handler.Topic, partition, pending.Length);
+            }
+
+            if (!await HandleAsync(db, leases, partition, pending, stoppingToken))
+            {
+                return;
+            }
         }
     }
 
-    private async Task HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, CancellationToken stoppingToken)
+    /// <summary>Handles and acknowledges a batch; false when the lease was lost and the batch left to the new holder.</summary>
+    private async Task<bool> HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, CancellationToken stoppingToken)
     {
-        // Fencing: a member that lost its lease (a long pause) must not handle records another member now owns.
+        // Fencing: a member that lost its lease (a long pause) must not handle records another
+        // member now owns; they stay pending and the holder takes them at its next rebalance.
         if (!await leases.StillHoldsAsync(partition))
         {
-            return;
+            leases.Forget(partition);
+            LogLeaseLost(handler.Topic, partition, entries.Length);
+            return false;
         }
 
+        LogHandling(handler.Topic, partition, entries.Length);
         var batch = new LogRecord[entries.Length];
         var ids = new RedisValue[entries.Length];
         for (var i = 0; i < entries.Length; i++)
@@ -127,6 +168,7 @@ internal sealed partial class RedisStreamsLogConsumer(
 
         await _processor.HandleAsync(batch, stoppingToken);
         await db.StreamAcknowledgeAsync(RedisStreamKeys.Partition(handler.Topic, partition), handler.ConsumerGroup, ids);
+        return true;
     }
 
     private async Task RenewWhileRunningAsync(PartitionLeases leases, CancellationToken cancellationToken)
@@ -185,6 +227,15 @@ internal sealed partial class RedisStreamsLogConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took over partition {Partition} of {Topic} with {Count} unacknowledged records")]
     private partial void LogTookOver(string topic, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took {Count} records of {Topic} partition {Partition} that were read but never acknowledged")]
+    private partial void LogRecoveredPending(string topic, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease on partition {Partition} of {Topic}; {Count} records left for its new holder")]
+    private partial void LogLeaseLost(string topic, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handling {Count} records of {Topic} partition {Partition}")]
+    private partial void LogHandling(string topic, int partition, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} failed; retrying")]
     private partial void LogReadFailed(Exception exception, string topic);
