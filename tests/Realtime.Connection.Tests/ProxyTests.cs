@@ -24,6 +24,7 @@ public sealed class ProxyTests : IAsyncLifetime
             ["Gateway:Proxy:PublishEndpoint"] = _backend.Endpoint("publish").ToString(),
             ["Gateway:Proxy:SubRefreshEndpoint"] = _backend.Endpoint("sub_refresh").ToString(),
             ["Gateway:Proxy:RpcEndpoint"] = _backend.Endpoint("rpc").ToString(),
+            ["Gateway:Proxy:SendEndpoint"] = _backend.Endpoint("send").ToString(),
             ["Gateway:Proxy:HttpHeaders:0"] = "X-Session",
             ["Gateway:Proxy:Timeout"] = "00:00:05",
             ["Channels:Namespaces:app:ProxySubscribe"] = "true",
@@ -130,6 +131,27 @@ public sealed class ProxyTests : IAsyncLifetime
         Assert.Equal("s-42", call["headers"]!["X-Session"]!.GetValue<string>());
         Assert.Null(call["headers"]!["X-Not-Forwarded"]);
         socket.Abort();
+    }
+
+    [Fact]
+    public async Task Send_proxy_receives_asynchronous_messages_in_order_and_may_disconnect()
+    {
+        _backend.Answer("connect", _ => Result(new JsonObject { ["user"] = "sender" }));
+        _backend.Answer("send", body => body["data"]!["n"]!.GetValue<int>() == 3
+            ? new JsonObject { ["disconnect"] = new JsonObject { ["code"] = 4000, ["reason"] = "enough" } }
+            : Result(new JsonObject()));
+        await using var client = await ProtocolTestClient.ConnectSocketAsync(_gateway.WebSocket);
+        Assert.NotNull((await client.CommandAsync("connect", new { }))["connect"]);
+
+        // Messages have no id and get no reply; they arrive at the backend in the order sent.
+        await client.SendRawAsync("{\"send\":{\"data\":{\"n\":1}}}\n{\"send\":{\"data\":{\"n\":2}}}");
+        await client.SendRawAsync("{\"send\":{\"data\":{\"n\":3}}}");
+        Assert.Equal(4000, await client.WaitClosedAsync(Timeout));
+
+        var sent = _backend.Calls.Where(c => c.Route == "send").Select(c => c.Body).ToList();
+        Assert.Equal([1, 2, 3], sent.Select(b => b["data"]!["n"]!.GetValue<int>()));
+        Assert.All(sent, b => Assert.Equal("sender", b["user"]!.GetValue<string>()));
+        Assert.Equal(1, client.Seen(_ => true)); // the connect reply only
     }
 
     private static async Task Send(System.Net.WebSockets.ClientWebSocket socket, string text) =>

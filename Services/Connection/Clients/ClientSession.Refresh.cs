@@ -114,27 +114,4 @@ internal sealed partial class ClientSession
         var result = new SubRefreshResult(expiresAt is not null, grant.TtlSeconds(_node.Time));
         Reply((id, result), static (w, s) => ReplyWriter.SubRefresh(w, s.id, s.result));
     }
-
-    /// <summary>An RPC goes to the application backend's RPC proxy; without one the method does not exist (104).</summary>
-    private async Task HandleRpcAsync(uint id, RpcRequest request)
-    {
-        if (_node.Proxies.Options.RpcEndpoint is not { } endpoint)
-        {
-            ReplyError(id, ProtocolError.MethodNotFound);
-            return;
-        }
-
-        var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with
-        {
-            Method = request.RpcMethod,
-            Data = ProxyClient.ToElement(request.Data),
-        }, _closed.Token);
-        if (!Accept(id, outcome))
-        {
-            return;
-        }
-
-        var data = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
-        Reply((id, data), static (w, s) => ReplyWriter.Rpc(w, s.id, s.data));
-    }
 }

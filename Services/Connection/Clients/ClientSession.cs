@@ -339,9 +339,8 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 return HandleSubRefreshAsync(command.Id, subRefresh);
             case RpcRequest rpc:
                 return HandleRpcAsync(command.Id, rpc);
-            case SendRequest:
-                // Asynchronous messages have no reply and no handler here; they are counted and dropped.
-                return Task.CompletedTask;
+            case SendRequest send:
+                return HandleSendAsync(send);
             case UnknownMethodRequest:
                 ReplyError(command.Id, ProtocolError.MethodNotFound);
                 return Task.CompletedTask;

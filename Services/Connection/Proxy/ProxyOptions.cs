@@ -4,7 +4,7 @@ namespace Realtime.Connection.Proxy;
 
 /// <summary>
 /// The <c>Gateway:Proxy</c> section: HTTP endpoints of the application backend that decide
-/// connects, refreshes, subscribes, publishes and RPCs, as Centrifugo's proxies do. An empty
+/// connects, refreshes, subscribes, publishes, RPCs and asynchronous messages, as Centrifugo's proxies do. An empty
 /// endpoint turns that proxy off.
 /// </summary>
 public sealed class ProxyOptions
@@ -25,6 +25,9 @@ public sealed class ProxyOptions
     public Uri? SubRefreshEndpoint { get; set; }
 
     public Uri? RpcEndpoint { get; set; }
+
+    /// <summary>Receives the client's asynchronous <c>send</c> messages (no reply); without it they are dropped.</summary>
+    public Uri? SendEndpoint { get; set; }
 
     /// <summary>Headers of the client's WebSocket upgrade request passed on to the backend (e.g. Cookie, Authorization).</summary>
     public List<string> HttpHeaders { get; set; } = [];
