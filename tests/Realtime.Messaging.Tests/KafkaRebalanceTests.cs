@@ -32,10 +32,15 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTestBas
         await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("A") >= 100), Timeout, "A to be consuming");
 
         // B joins while records keep coming: the group rebalances and A gives B some partitions.
-        var producing = ProduceRoundsAsync(producer, keys, 50, perKey);
+        var producing = ProduceRoundsAsync(producer, keys, 50, 100);
         var second = await StartConsumerAsync(new TestHandler("handover", log, "B") { Delay = delay }, "B");
         await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("B") >= 20), Timeout, "B to get partitions");
+
+        // The rebalance can outlast that production, so A is shown keeping its share on records
+        // produced after it: they land on every partition, A's among them.
+        await producing;
         var handledByA = log.CountBy("A");
+        producing = ProduceRoundsAsync(producer, keys, 100, perKey);
         await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("A") > handledByA), Timeout, "A to keep the rest");
 
         // A leaves: B takes everything over.
