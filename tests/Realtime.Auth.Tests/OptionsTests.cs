@@ -95,6 +95,21 @@ public sealed class OptionsTests
         Assert.Empty(new TokenOptions { RsaPublicKeyPem = certificate.ExportCertificatePem() }.Validate());
     }
 
+    [Fact]
+    public void A_certificate_for_the_other_key_kind_is_refused()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ecCertificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", ec, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var rsa = RSA.Create(2048);
+        using var rsaCertificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=issuer", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        var errors = new TokenOptions { RsaPublicKeyPem = ecCertificate.ExportCertificatePem(), EcdsaPublicKeyPem = rsaCertificate.ExportCertificatePem() }.Validate();
+
+        Assert.Equal(["RsaPublicKeyPem is a certificate without an RSA public key", "EcdsaPublicKeyPem is a certificate without an EC public key"], errors);
+    }
+
     [Theory]
     [InlineData("/relative/jwks")]
     [InlineData("ftp://idp.example/jwks")]

@@ -10,44 +10,8 @@ namespace Realtime.Auth.Keys;
 /// </summary>
 internal static class PemKeys
 {
-    public static bool TryLoadRsa(string pem, [NotNullWhen(true)] out RSA? key, [NotNullWhen(false)] out string? problem)
-    {
-        key = null;
-        if (!TryReadLabel(ref pem, "an RSA public key", out var label, out problem))
-        {
-            return false;
-        }
-
-        var rsa = RSA.Create();
-        try
-        {
-            if (label == "CERTIFICATE")
-            {
-                rsa.Dispose();
-                using var certificate = LoadCertificate(pem);
-                rsa = certificate.GetRSAPublicKey();
-            }
-            else
-            {
-                rsa.ImportFromPem(pem);
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
-        {
-            rsa?.Dispose();
-            problem = "is not a PEM-encoded RSA public key";
-            return false;
-        }
-
-        if (rsa is null)
-        {
-            problem = "is a certificate without an RSA public key";
-            return false;
-        }
-
-        key = rsa;
-        return true;
-    }
+    public static bool TryLoadRsa(string pem, [NotNullWhen(true)] out RSA? key, [NotNullWhen(false)] out string? problem) =>
+        TryLoad(pem, "RSA", RSA.Create, static certificate => certificate.GetRSAPublicKey(), out key, out problem);
 
     public static bool TryLoadEcdsa(
         string pem,
@@ -55,49 +19,67 @@ internal static class PemKeys
         [NotNullWhen(true)] out string? algorithm,
         [NotNullWhen(false)] out string? problem)
     {
-        key = null;
         algorithm = null;
-        if (!TryReadLabel(ref pem, "an EC public key", out var label, out problem))
+        if (!TryLoad(pem, "EC", ECDsa.Create, static certificate => certificate.GetECDsaPublicKey(), out key, out problem))
         {
             return false;
         }
 
-        ECDsa? ecdsa = ECDsa.Create();
-        try
-        {
-            if (label == "CERTIFICATE")
-            {
-                ecdsa.Dispose();
-                using var certificate = LoadCertificate(pem);
-                ecdsa = certificate.GetECDsaPublicKey();
-            }
-            else
-            {
-                ecdsa.ImportFromPem(pem);
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
-        {
-            ecdsa?.Dispose();
-            problem = "is not a PEM-encoded EC public key";
-            return false;
-        }
-
-        if (ecdsa is null)
-        {
-            problem = "is a certificate without an EC public key";
-            return false;
-        }
-
-        algorithm = SigningAlgorithms.ForCurve(ecdsa.ExportParameters(includePrivateParameters: false).Curve);
+        algorithm = SigningAlgorithms.ForCurve(key.ExportParameters(includePrivateParameters: false).Curve);
         if (algorithm is null)
         {
-            ecdsa.Dispose();
+            key.Dispose();
+            key = null;
             problem = "is an EC key on a curve other than P-256, P-384 or P-521";
             return false;
         }
 
-        key = ecdsa;
+        return true;
+    }
+
+    /// <summary>A public key of the given kind from a PEM public key or a PEM certificate.</summary>
+    private static bool TryLoad<TKey>(
+        string pem,
+        string kind,
+        Func<TKey> create,
+        Func<X509Certificate2, TKey?> fromCertificate,
+        [NotNullWhen(true)] out TKey? key,
+        [NotNullWhen(false)] out string? problem)
+        where TKey : AsymmetricAlgorithm
+    {
+        key = null;
+        if (!TryReadLabel(ref pem, $"an {kind} public key", out var label, out problem))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (label == "CERTIFICATE")
+            {
+                using var certificate = LoadCertificate(pem);
+                key = fromCertificate(certificate);
+            }
+            else
+            {
+                key = create();
+                key.ImportFromPem(pem);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
+        {
+            key?.Dispose();
+            key = null;
+            problem = $"is not a PEM-encoded {kind} public key";
+            return false;
+        }
+
+        if (key is null)
+        {
+            problem = $"is a certificate without an {kind} public key";
+            return false;
+        }
+
         return true;
     }
 
