@@ -104,6 +104,31 @@ public sealed class PublicationStoreTests : IAsyncLifetime
         Assert.Equal(0, await retention.RunOnceAsync(default));
     }
 
+    [Fact]
+    public async Task A_retention_pass_is_skipped_while_another_instance_holds_it()
+    {
+        var store = new PublicationStore(_dataSource);
+        await store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => Sequenced("chat:held", (ulong)i, time: DateTimeOffset.UtcNow.AddDays(-10)))], default);
+        var retention = new RetentionService(_dataSource,
+            Microsoft.Extensions.Options.Options.Create(new HistoryOptions { RetentionAge = TimeSpan.FromDays(7), RetentionCount = 10 }),
+            TimeProvider.System, NullLogger<RetentionService>.Instance);
+
+        // Unpooled: closing it ends the session, and with it the lock.
+        await using (var otherInstance = new NpgsqlConnection(_postgres.ConnectionString("historydb") + ";Pooling=false"))
+        {
+            await otherInstance.OpenAsync();
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({RetentionService.PassLockKey})", otherInstance);
+            await take.ExecuteNonQueryAsync();
+
+            Assert.Equal(0, await retention.RunOnceAsync(default));
+            Assert.Equal(5, (await OffsetsAsync("chat:held")).Count);
+        }
+
+        // The other instance's session ended, and with it the lock.
+        Assert.Equal(5, await retention.RunOnceAsync(default));
+        Assert.Empty(await OffsetsAsync("chat:held"));
+    }
+
     private async Task<List<long>> OffsetsAsync(string channel)
     {
         await using var command = _dataSource.CreateCommand("""SELECT "offset" FROM publications WHERE channel = $1 ORDER BY "offset" """);

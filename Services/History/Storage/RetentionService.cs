@@ -7,10 +7,15 @@ namespace Realtime.History.Storage;
 /// Keeps PostgreSQL bounded: deletes stored publications older than
 /// <see cref="HistoryOptions.RetentionAge"/> and, per channel, beyond the newest
 /// <see cref="HistoryOptions.RetentionCount"/> offsets. Deletes go in small batches so they never
-/// hold long locks against ingest; durable tops (channel_tops) are never deleted.
+/// hold long locks against ingest; durable tops (channel_tops) are never deleted. Every history
+/// instance runs the timer, but a pass holds a PostgreSQL advisory lock: one instance deletes
+/// while the others skip, instead of all of them scanning for the same rows.
 /// </summary>
 public sealed partial class RetentionService(NpgsqlDataSource dataSource, IOptions<HistoryOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
+    /// <summary>The advisory lock a pass holds; any constant the other advisory locks do not use ("rt-reten").</summary>
+    public const long PassLockKey = 0x72742D726574656E;
+
     private const int BatchSize = 10_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,32 +39,62 @@ public sealed partial class RetentionService(NpgsqlDataSource dataSource, IOptio
         while (await TickAsync(timer, stoppingToken));
     }
 
-    /// <summary>One retention pass; returns how many rows went.</summary>
+    /// <summary>One retention pass; returns how many rows went (0 when another instance holds the pass).</summary>
     public async Task<long> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - options.Value.RetentionAge;
+        // A session lock on a pooled connection: it goes when unlocked or when the connection dies.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!await ExecuteScalarAsync<bool>(connection, "SELECT pg_try_advisory_lock($1)", PassLockKey, cancellationToken))
+        {
+            LogSkipped();
+            return 0;
+        }
+
+        try
+        {
+            var cutoff = time.GetUtcNow() - options.Value.RetentionAge;
+            // By age: the published_at index finds the rows.
+            var removed = await DeleteInBatchesAsync(connection, """
+                DELETE FROM publications WHERE ctid IN (SELECT ctid FROM publications WHERE published_at < $1 LIMIT $2)
+                """, cutoff.UtcDateTime, cancellationToken);
+            // By count: the durable top bounds each channel, so each channel is one primary-key range
+            // scan rather than an aggregate over the whole table.
+            removed += await DeleteInBatchesAsync(connection, """
+                DELETE FROM publications WHERE ctid IN (
+                    SELECT p.ctid FROM channel_tops t
+                    JOIN publications p ON p.channel = t.channel AND p."offset" <= t.top_offset - $1
+                    LIMIT $2)
+                """, (long)options.Value.RetentionCount, cancellationToken);
+            return removed;
+        }
+        finally
+        {
+            await ExecuteScalarAsync<bool>(connection, "SELECT pg_advisory_unlock($1)", PassLockKey, CancellationToken.None);
+        }
+    }
+
+    private static async Task<long> DeleteInBatchesAsync<T>(NpgsqlConnection connection, string sql, T bound, CancellationToken cancellationToken)
+    {
         long removed = 0;
         int batch;
         do
         {
-            await using var byAge = dataSource.CreateCommand("""
-                DELETE FROM publications WHERE ctid IN (SELECT ctid FROM publications WHERE published_at < $1 LIMIT $2)
-                """);
-            byAge.Parameters.AddWithValue(cutoff.UtcDateTime);
-            byAge.Parameters.AddWithValue(BatchSize);
-            batch = await byAge.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = bound });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+            batch = await command.ExecuteNonQueryAsync(cancellationToken);
             removed += batch;
         }
         while (batch == BatchSize);
 
-        await using var byCount = dataSource.CreateCommand("""
-            DELETE FROM publications p
-            USING (SELECT channel, max("offset") - $1 AS floor FROM publications GROUP BY channel HAVING count(*) > $1) t
-            WHERE p.channel = t.channel AND p."offset" <= t.floor
-            """);
-        byCount.Parameters.AddWithValue((long)options.Value.RetentionCount);
-        removed += await byCount.ExecuteNonQueryAsync(cancellationToken);
         return removed;
+    }
+
+    private static async Task<TResult> ExecuteScalarAsync<TResult>(NpgsqlConnection connection, string sql, long key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = key });
+        return (TResult)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -76,6 +111,9 @@ public sealed partial class RetentionService(NpgsqlDataSource dataSource, IOptio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} stored publications")]
     private partial void LogRemoved(long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Retention pass skipped: another history instance is running one")]
+    private partial void LogSkipped();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention pass failed; it runs again at the next interval")]
     private partial void LogFailed(Exception exception);
