@@ -42,6 +42,7 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
                 $"RunModeServices:Gateway:Token:HmacSecretKey={TokenSecret}",
                 $"RunModeServices:ServerApi:ApiKey={ApiKey}",
                 $"RunModeServices:Gateway:Proxy:RpcEndpoint={Backend.RpcEndpoint}",
+                $"RunModeServices:Gateway:Proxy:SendEndpoint={Backend.SendEndpoint}",
                 // The machine is busy running everything at once; the production default (1 s) is for real backends.
                 "RunModeServices:Gateway:Proxy:Timeout=00:00:10",
                 $"RunModeServices:Gateway:MaxQueuedBytes={MaxQueuedBytes}",

@@ -85,6 +85,18 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     }
 
     [Fact]
+    public async Task Send_delivers_asynchronous_messages_to_the_application_backend_in_order()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var result = await CentrifugeSdk.RunAsync("send", fixture.WebSocketEndpoint, new { tokens = Tokens("sam"), tag });
+
+        Assert.Equal("after", result["after"]!.GetValue<string>());
+        var messages = fixture.Backend.Messages.Where(m => m["data"]?["tag"]?.GetValue<string>() == tag).ToList();
+        Assert.Equal([1, 2], messages.Select(m => m["data"]!["n"]!.GetValue<int>()));
+        Assert.All(messages, m => Assert.Equal("sam", m["user"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task After_a_server_disconnect_the_sdk_reconnects_and_resubscribes()
     {
         var result = await CentrifugeSdk.RunAsync("reconnect", fixture.WebSocketEndpoint, new { tokens = Tokens("ray"), channel = Channel(), flood = 50000 });
