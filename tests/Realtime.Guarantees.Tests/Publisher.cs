@@ -43,7 +43,9 @@ public sealed class Publisher(string name, string channel) : IAsyncDisposable
                 }
             }
             catch (Exception e) when (e is InvalidOperationException { Message: var m } && m.StartsWith("Connection closed", StringComparison.Ordinal)
-                                      || e is System.Net.WebSockets.WebSocketException or TimeoutException)
+                                      || e is System.Net.WebSockets.WebSocketException or TimeoutException
+                                      // Sending on a connection the killed gateway reset fails as a cancelled send.
+                                      || e is OperationCanceledException { InnerException: IOException })
             {
                 return false;
             }
