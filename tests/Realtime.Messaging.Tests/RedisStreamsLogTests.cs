@@ -94,7 +94,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Records_a_fenced_off_member_read_after_losing_its_lease_are_handled_by_the_holder()
+    public async Task Records_a_fenced_off_member_read_after_losing_its_lease_are_handled_by_the_holder_in_log_order()
     {
         var producer = new RedisStreamsLogProducer(_mux, _options);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,13 +116,15 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             await producer.AppendAsync("fenced", new LogRecord("k", "stranded"u8.ToArray(), LogRecord.NoHeaders), default);
             var stream = RedisStreamKeys.Partition("fenced", RedisStreamKeys.PartitionOf("k", _options.Value.RedisStreamPartitions));
             Assert.Single(await _mux.GetDatabase().StreamReadGroupAsync(stream, "group", "fenced-member", StreamPosition.NewMessages, 10));
+            // A newer record the holder reads itself: it must not overtake the stranded one.
+            await producer.AppendAsync("fenced", new LogRecord("k", "third"u8.ToArray(), LogRecord.NoHeaders), default);
             release.SetResult();
 
-            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 2), Timeout, "the stranded record");
+            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 3), Timeout, "the stranded record and the newer one");
             await Eventually.TrueAsync(async () => (await PendingAsync("fenced")) == 0, Timeout, "the acknowledgement");
         }
 
-        Assert.Equal(["first", "stranded"], handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)));
+        Assert.Equal(["first", "stranded", "third"], handler.Received.Select(r => Encoding.UTF8.GetString(r.Payload.Span)));
     }
 
     [Fact]

@@ -28,6 +28,24 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
         return 0
         """;
 
+    // Before a batch: is the lease still ours, and did another member (one that lost the lease
+    // without knowing it yet) read entries of the partition that are still unacknowledged?
+    private const string FenceScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          return -1
+        end
+        local summary = redis.call('XPENDING', KEYS[2], ARGV[2])
+        local others = 0
+        if summary[4] then
+          for _, consumer in ipairs(summary[4]) do
+            if consumer[1] ~= ARGV[1] then
+              others = others + tonumber(consumer[2])
+            end
+          end
+        end
+        return others
+        """;
+
     private readonly SortedSet<int> _owned = [];
     private readonly Lock _gate = new();
 
@@ -101,9 +119,21 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
         }
     }
 
-    /// <summary>Whether this member still holds the partition: checked before a batch is handled.</summary>
-    public async Task<bool> StillHoldsAsync(int partition) =>
-        await db.StringGetAsync(RedisStreamKeys.Lease(topic, group, partition)) == member;
+    /// <summary>
+    /// Checked before a batch is handled, in one round trip: whether this member still holds the
+    /// partition, and whether entries another member read are pending there (they come first).
+    /// </summary>
+    public async Task<PartitionFence> FenceAsync(int partition)
+    {
+        var others = (long)await db.ScriptEvaluateAsync(FenceScript,
+            [RedisStreamKeys.Lease(topic, group, partition), RedisStreamKeys.Partition(topic, partition)], [member, group]);
+        return others switch
+        {
+            < 0 => PartitionFence.Lost,
+            0 => PartitionFence.Clear,
+            _ => PartitionFence.OthersPending,
+        };
+    }
 
     /// <summary>Stops reading a partition whose lease turned out to be held by another member.</summary>
     public void Forget(int partition)
@@ -129,4 +159,17 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
 
         await db.SortedSetRemoveAsync(RedisStreamKeys.Members(topic, group), member);
     }
+}
+
+/// <summary>What a member may do with a batch it read from a partition.</summary>
+internal enum PartitionFence
+{
+    /// <summary>Handle it.</summary>
+    Clear,
+
+    /// <summary>Another member holds the partition now: leave the batch to it.</summary>
+    Lost,
+
+    /// <summary>Entries read by another member are pending: take every pending entry, in order, first.</summary>
+    OthersPending,
 }

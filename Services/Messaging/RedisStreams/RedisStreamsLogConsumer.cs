@@ -70,7 +70,7 @@ internal sealed partial class RedisStreamsLogConsumer(
                         var partition = Array.IndexOf(streams, stream);
                         if (entries.Length > 0 && partition >= 0)
                         {
-                            await HandleAsync(db, leases, owned[partition], entries, stoppingToken);
+                            await HandleAsync(db, leases, owned[partition], entries, claimed: false, stoppingToken);
                         }
                     }
                 }
@@ -138,23 +138,32 @@ internal sealed partial class RedisStreamsLogConsumer(
                 LogRecoveredPending(handler.Topic, partition, pending.Length);
             }
 
-            if (!await HandleAsync(db, leases, partition, pending, stoppingToken))
+            if (!await HandleAsync(db, leases, partition, pending, claimed: true, stoppingToken))
             {
                 return;
             }
         }
     }
 
-    /// <summary>Handles and acknowledges a batch; false when the lease was lost and the batch left to the new holder.</summary>
-    private async Task<bool> HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, CancellationToken stoppingToken)
+    /// <summary>
+    /// Handles and acknowledges a batch; false when the lease was lost and the batch left to the
+    /// new holder. <paramref name="claimed"/>: the batch is every pending entry, already in order.
+    /// </summary>
+    private async Task<bool> HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, bool claimed, CancellationToken stoppingToken)
     {
-        // Fencing: a member that lost its lease (a long pause) must not handle records another
-        // member now owns; they stay pending and the holder takes them at its next rebalance.
-        if (!await leases.StillHoldsAsync(partition))
+        switch (await leases.FenceAsync(partition))
         {
-            leases.Forget(partition);
-            LogLeaseLost(handler.Topic, partition, entries.Length);
-            return false;
+            case PartitionFence.Lost:
+                // A member that lost its lease (a long pause) must not handle records another
+                // member now owns; they stay pending and the holder takes them at its next rebalance.
+                leases.Forget(partition);
+                LogLeaseLost(handler.Topic, partition, entries.Length);
+                return false;
+            case PartitionFence.OthersPending when !claimed:
+                // A member read older entries after this one took the partition over and was fenced
+                // off: take them and this batch together, in log order, so the channel's order holds.
+                await HandlePendingAsync(db, leases, partition, takenOver: false, stoppingToken);
+                return true;
         }
 
         LogHandling(handler.Topic, partition, entries.Length);
