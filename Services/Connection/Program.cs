@@ -1,5 +1,4 @@
 using Realtime.Connection.Extensions;
-using Realtime.Connection.Transport;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,9 +6,5 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 
 var app = builder.Build();
-
-app.UseWebSockets();
-app.MapClientWebSocket();
-app.MapDefaultEndpoints();
-
+app.MapGateway();
 app.Run();

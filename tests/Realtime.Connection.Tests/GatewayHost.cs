@@ -52,9 +52,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddGatewayServices();
         var app = builder.Build();
-        app.UseWebSockets();
-        app.MapClientWebSocket();
-        app.MapDefaultEndpoints();
+        app.MapGateway();
         await app.StartAsync();
         return new GatewayHost(app, new Uri($"{scheme}://127.0.0.1:{port}"));
     }
