@@ -1,4 +1,3 @@
-using Realtime.Auth;
 using Realtime.Channels;
 using Realtime.Connection.Proxy;
 using Realtime.Protocol;

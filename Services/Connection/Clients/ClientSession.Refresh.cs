@@ -1,4 +1,3 @@
-using Realtime.Auth;
 using Realtime.Connection.Proxy;
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
