@@ -24,7 +24,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database = "postgres") =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Starts a cluster. A <paramref name="throwaway"/> one (tests) skips fsync and synchronous
+    /// commit; otherwise it runs with PostgreSQL's own durable defaults (the bench).
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(bool throwaway = true)
     {
         var bin = FindBinDirectory();
         var port = FreePort.Next();
@@ -40,9 +44,12 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", Path.Combine(directory, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"]);
         await server.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "server.log"), "-w", "-t", "30",
-             "-o", $"-h 127.0.0.1 -p {port} -k {directory} -F -c synchronous_commit=off -c full_page_writes=off", "start"]);
+             "-o", $"-h 127.0.0.1 -p {port} -k {directory}" + (throwaway ? " -F -c synchronous_commit=off -c full_page_writes=off" : ""), "start"]);
         return server;
     }
+
+    /// <summary>The postmaster's process id (its backends are its children).</summary>
+    public int ProcessId => int.Parse(File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task CreateDatabaseAsync(string name)
     {

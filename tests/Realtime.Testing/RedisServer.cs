@@ -18,6 +18,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<RedisServer> StartAsync(int? port = null)

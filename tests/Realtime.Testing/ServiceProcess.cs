@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Realtime.Testing;
 
-namespace Realtime.Guarantees.Tests;
+namespace Realtime.Testing;
 
 /// <summary>
 /// One service of the system as a real OS process (the built service, run with <c>dotnet</c>),
-/// so tests can kill it with SIGKILL mid-stream and start it again on the same port.
+/// so tests (and the bench) can kill it with SIGKILL mid-stream and start it again on the same
+/// port. It runs in the <c>Testing</c> environment unless the given environment names another.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -29,6 +29,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int Port { get; }
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The running process's id (0 before the first start).</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
+    /// <summary>Where its standard output and error go.</summary>
+    public string LogPath => _logPath;
 
     public async Task StartAsync()
     {
@@ -112,7 +118,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 }
 
 /// <summary>Where the services were built, next to this test assembly's configuration.</summary>
-internal static class ServiceBuild
+public static class ServiceBuild
 {
     public static string OutputOf(string service)
     {
@@ -123,7 +129,7 @@ internal static class ServiceBuild
             : throw new InvalidOperationException($"Realtime.{service} is not built at {directory}");
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

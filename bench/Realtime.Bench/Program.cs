@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Realtime.Bench;
+using Realtime.Bench.Clients;
+using Realtime.Bench.Reporting;
+using Realtime.Bench.Scenarios;
+using Realtime.Bench.SystemUnderTest;
+
+BenchCommandLine commandLine;
+try
+{
+    commandLine = BenchCommandLine.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchCommandLine.Usage);
+    return 2;
+}
+
+if (commandLine.Command is "help" or "--help" or "-h")
+{
+    Console.WriteLine(BenchCommandLine.Usage);
+    return 0;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var log = Console.Out;
+await using ISystemUnderTest system = commandLine.Targets.Count > 0
+    ? new ExternalSystem(commandLine.Targets, commandLine.Watch, commandLine.Secret)
+    : await LocalSystem.StartAsync(commandLine.Gateways, commandLine.ServiceSettings, log);
+using var sources = new SourceAddresses(commandLine.Sources);
+var context = new ScenarioContext(system, sources, log);
+var report = new BenchReport(DateTime.UtcNow, Environment.MachineName, Environment.ProcessorCount, Environment.Version.ToString(), []);
+
+try
+{
+    foreach (var run in BenchMatrix.Runs(commandLine))
+    {
+        var result = await run(context, cancellation.Token);
+        report.Scenarios.Add(result);
+        log.WriteLine();
+        log.Write(ReportTable.Render(report with { Scenarios = [result] }));
+        log.WriteLine();
+    }
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    log.WriteLine("Cancelled.");
+}
+
+log.WriteLine();
+log.WriteLine($"Realtime.Aspire bench — {report.ProcessorCount} cores, .NET {report.Runtime}, everything on this machine");
+log.Write(ReportTable.Render(report));
+if (commandLine.Markdown)
+{
+    log.WriteLine();
+    log.Write(ReportTable.Render(report, markdown: true));
+}
+
+var output = commandLine.Output ?? Path.Combine(ServiceBuildRoot(), "bench", "results", $"{report.StartedAt:yyyyMMdd-HHmmss}.json");
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
+log.WriteLine($"JSON report: {output}");
+return report.Scenarios.Count > 0 ? 0 : 1;
+
+static string ServiceBuildRoot()
+{
+    try
+    {
+        return Realtime.Testing.ServiceBuild.RepositoryRoot();
+    }
+    catch (InvalidOperationException)
+    {
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,24 @@
+using Realtime.Bench.Measurement;
+
+namespace Realtime.Bench.SystemUnderTest;
+
+/// <summary>The system a run drives: its gateway endpoints, the processes to watch, and how to sign tokens for it.</summary>
+internal interface ISystemUnderTest : IAsyncDisposable
+{
+    IReadOnlyList<Uri> Gateways { get; }
+
+    /// <summary>Processes whose CPU and memory each run reports (the bench's own is added by the runner).</summary>
+    IReadOnlyList<WatchedProcess> Watched { get; }
+
+    /// <summary>The HS256 secret gateways verify connection tokens with; null: connect anonymously.</summary>
+    string? TokenSecret { get; }
+
+    /// <summary>Whether <see cref="KillGateway"/> is possible (the bench started the gateways).</summary>
+    bool OwnsGateways { get; }
+
+    /// <summary>SIGKILLs a gateway process.</summary>
+    void KillGateway(int index);
+
+    /// <summary>Starts a killed gateway again on its port and waits until it is healthy.</summary>
+    Task RestartGatewayAsync(int index);
+}

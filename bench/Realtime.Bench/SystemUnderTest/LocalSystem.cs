@@ -1,0 +1,142 @@
+using System.Globalization;
+using Realtime.Bench.Measurement;
+using Realtime.Testing;
+
+namespace Realtime.Bench.SystemUnderTest;
+
+/// <summary>
+/// The system as production runs it, on this machine: the four services as plain Release
+/// processes (two gateways, one fanout, one history, one presence) over a local redis-server
+/// (no persistence) and PostgreSQL (its durable defaults), no dashboard, telemetry collected
+/// but not exported. Everything it starts, it stops.
+/// </summary>
+internal sealed class LocalSystem : ISystemUnderTest
+{
+    /// <summary>The bench's namespace: presence, history of 100 for 300 s, forced recovery (the IM and storm scenarios).</summary>
+    public const string ChatNamespace = "im";
+
+    /// <summary>Like <see cref="ChatNamespace"/>, and any client may publish (the fanout scenario's publishers do not subscribe).</summary>
+    public const string BroadcastNamespace = "fan";
+
+    private readonly string _tokenSecret = "bench-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    private readonly RedisServer _redis;
+    private readonly PostgresServer _postgres;
+    private readonly List<ServiceProcess> _services = [];
+    private ServiceProcess[] _gateways = [];
+
+    private LocalSystem(RedisServer redis, PostgresServer postgres)
+    {
+        _redis = redis;
+        _postgres = postgres;
+    }
+
+    public IReadOnlyList<Uri> Gateways => Array.ConvertAll(_gateways, g => new Uri($"ws://127.0.0.1:{g.Port}/connection/websocket"));
+
+    public IReadOnlyList<WatchedProcess> Watched
+    {
+        get
+        {
+            var watched = _services.ConvertAll(s => new WatchedProcess(s.Name, s.ProcessId));
+            watched.Add(new WatchedProcess("redis", _redis.ProcessId));
+            watched.Add(new WatchedProcess("postgres", _postgres.ProcessId, WithChildren: true));
+            return watched;
+        }
+    }
+
+    public string? TokenSecret => _tokenSecret;
+
+    public bool OwnsGateways => true;
+
+    public static async Task<LocalSystem> StartAsync(int gateways, IReadOnlyDictionary<string, string> overrides, TextWriter log)
+    {
+        log.WriteLine("Starting redis-server and PostgreSQL…");
+        var redis = RedisServer.StartAsync();
+        var postgres = await PostgresServer.StartAsync(throwaway: false);
+        await postgres.CreateDatabaseAsync("historydb");
+        var system = new LocalSystem(await redis, postgres);
+        try
+        {
+            await system.StartServicesAsync(gateways, overrides, log);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void KillGateway(int index) => _gateways[index].Kill();
+
+    public Task RestartGatewayAsync(int index) => _gateways[index].StartAsync();
+
+    private async Task StartServicesAsync(int gateways, IReadOnlyDictionary<string, string> overrides, TextWriter log)
+    {
+        var presence = FreePort.Next();
+        var history = FreePort.Next();
+        var environment = Environment(presence, history);
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+
+        log.WriteLine("Starting presence, history, fanout and {0} gateways (Release builds)…", gateways);
+        var presenceService = new ServiceProcess("presence", "Presence", presence, environment);
+        var historyService = new ServiceProcess("history", "History", history, environment);
+        _services.AddRange([presenceService, historyService]);
+        await Task.WhenAll(presenceService.StartAsync(), historyService.StartAsync());
+
+        var fanout = new ServiceProcess("fanout", "Fanout", FreePort.Next(), environment);
+        _gateways = new ServiceProcess[gateways];
+        for (var i = 0; i < gateways; i++)
+        {
+            var own = new Dictionary<string, string>(environment) { ["Gateway__NodeName"] = $"gateway-{i + 1}" };
+            _gateways[i] = new ServiceProcess($"gateway-{i + 1}", "Connection", FreePort.Next(), own);
+        }
+
+        _services.Add(fanout);
+        _services.AddRange(_gateways);
+        await Task.WhenAll([fanout.StartAsync(), .. _gateways.Select(g => g.StartAsync())]);
+        log.WriteLine("System up: gateways {0}", string.Join(", ", Gateways));
+    }
+
+    private Dictionary<string, string> Environment(int presencePort, int historyPort)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__redis"] = _redis.ConnectionString,
+            ["ConnectionStrings__historydb"] = _postgres.ConnectionString("historydb"),
+            ["services__presence__http__0"] = $"http://127.0.0.1:{presencePort}",
+            ["services__history__http__0"] = $"http://127.0.0.1:{historyPort}",
+            ["Messaging__Transport"] = "RedisStreams",
+            ["Gateway__Token__HmacSecretKey"] = _tokenSecret,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (name, anyClientPublishes) in new[] { (ChatNamespace, false), (BroadcastNamespace, true) })
+        {
+            var prefix = $"Channels__Namespaces__{name}__";
+            environment[prefix + "Presence"] = "true";
+            environment[prefix + "HistorySize"] = "100";
+            environment[prefix + "HistoryTtl"] = TimeSpan.FromSeconds(300).ToString("c", CultureInfo.InvariantCulture);
+            environment[prefix + "ForceRecovery"] = "true";
+            environment[prefix + "AllowSubscribeForClient"] = "true";
+            environment[prefix + "AllowPublishForSubscriber"] = "true";
+            environment[prefix + "AllowPublishForClient"] = anyClientPublishes ? "true" : "false";
+        }
+
+        return environment;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in Enumerable.Reverse(_services))
+        {
+            await service.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}
