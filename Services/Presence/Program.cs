@@ -1,3 +1,4 @@
+using Realtime.Messaging;
 using Realtime.Channels;
 using Realtime.Contracts;
 using Realtime.Messaging.Delivery;
@@ -9,7 +10,7 @@ using Realtime.Presence.Sweeping;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient(ServiceNames.Redis);
+builder.AddRealtimeRedisClient();
 builder.AddChannelNamespaces();
 builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -8,13 +8,14 @@ namespace Realtime.Bench;
 internal sealed record BenchCommandLine
 {
     public const string Usage = """
-        realtime-bench [matrix|im|fanout|idle|storm] [options]
+        realtime-bench [matrix|im|fanout|idle|storm|serve] [options]
 
           matrix (default)    the standard matrix: IM 128 B at 2,000 and 9,000/s, 1 KB at 8,000/s, 4 KB at 6,000/s,
                               fanout 10×500 at 75,000 deliveries/s, 19,000 idle connections, a 10,000-client storm
           im                  --clients 1000 --rate 2000 --size 128
           fanout              --channels 10 --subscribers 500 --publishers 10 --rate 150 (publications/s) --size 128
           idle                --clients 19000 [--ping-wait 40]
+          serve               start the system and keep it up (for a profiler, or a bench run with --target) until Ctrl+C
           storm               --clients 10000 --channels 100 --publishers 20 --rate 200 [--storm-mode kill|close]
 
         common options

@@ -24,11 +24,14 @@ if (commandLine.Command is "help" or "--help" or "-h")
 }
 
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// Ctrl+C and SIGTERM both end the run the same way: everything the bench started is stopped.
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
 {
-    e.Cancel = true;
+    signal.Cancel = true;
     cancellation.Cancel();
-};
+}
 
 var log = Console.Out;
 await using ISystemUnderTest system = commandLine.Targets.Count > 0
@@ -36,6 +39,26 @@ await using ISystemUnderTest system = commandLine.Targets.Count > 0
     : await LocalSystem.StartAsync(commandLine.Gateways, commandLine.ServiceSettings, log);
 using var sources = new SourceAddresses(commandLine.Sources);
 var context = new ScenarioContext(system, sources, log);
+if (commandLine.Command == "serve")
+{
+    // The system stays up for other tools (a profiler, a second bench with --target) until Ctrl+C.
+    if (system is LocalSystem local)
+    {
+        foreach (var (name, address, pid) in local.Services)
+        {
+            log.WriteLine($"{name,-10} pid {pid,-7} {address}  (metrics: {address}metrics)");
+        }
+
+        log.WriteLine($"token secret: {system.TokenSecret}");
+        log.WriteLine($"targets: {string.Join(" ", system.Gateways.Select(g => "--target " + g))}");
+        log.WriteLine($"watch: {string.Join(" ", system.Watched.Select(w => $"--watch {w.Name}={w.Pid}"))}");
+    }
+
+    log.WriteLine("Serving; Ctrl+C stops everything.");
+    await Task.Delay(Timeout.Infinite, cancellation.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    return 0;
+}
+
 var report = new BenchReport(DateTime.UtcNow, Environment.MachineName, Environment.ProcessorCount, Environment.Version.ToString(), []);
 
 try

@@ -9,7 +9,10 @@ namespace Realtime.Connection.Clients;
 /// A client's bounded queue of outgoing frames and the writer that drains it. Frames waiting
 /// together are coalesced into one newline-delimited WebSocket message. No writer task exists
 /// while the queue is empty, and the coalescing buffer is rented only for one write, so an
-/// idle connection holds no buffer.
+/// idle connection holds no buffer. The writer starts on the thread that queued the first frame
+/// (a write into Kestrel's pipe rarely has to wait), so a push or reply costs no thread hop; a
+/// write that does not finish within <see cref="GatewayOptions.WriteTimeout"/> is found by the
+/// node's heartbeat timer (<see cref="AbortIfStalled"/>), so no write arms a timer of its own.
 /// </summary>
 internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Action<Disconnect> onWriteFailure)
 {
@@ -20,6 +23,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
     private Disconnect? _close;
     private bool _completed;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _writeStartedAt;
 
     public int QueuedBytes => Volatile.Read(ref _queuedBytes);
 
@@ -44,8 +48,26 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
             _queue.Enqueue(frame);
             _queuedBytes += frame.Length;
             GatewayMetrics.QueuedBytes.Add(frame.Length);
-            StartWriterIfIdle();
-            return true;
+            if (!TryClaimWriter())
+            {
+                return true;
+            }
+        }
+
+        _ = WriteLoopAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Called by the heartbeat timer: a write that has been waiting longer than the write timeout
+    /// (the client stopped reading and the socket buffers are full) aborts the connection.
+    /// </summary>
+    public void AbortIfStalled(long now)
+    {
+        var started = Volatile.Read(ref _writeStartedAt);
+        if (started != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started, now) > options.WriteTimeout)
+        {
+            socket.Abort();
         }
     }
 
@@ -70,22 +92,29 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
                 _queuedBytes = 0;
             }
 
-            StartWriterIfIdle();
+            if (!TryClaimWriter())
+            {
+                return;
+            }
         }
+
+        _ = WriteLoopAsync();
     }
 
-    private void StartWriterIfIdle()
+    /// <summary>Whether the caller is to start the writer (caller holds the lock).</summary>
+    private bool TryClaimWriter()
     {
-        if (!_writing)
+        if (_writing)
         {
-            _writing = true;
-            _ = Task.Run(WriteLoopAsync);
+            return false;
         }
+
+        _writing = true;
+        return true;
     }
 
     private async Task WriteLoopAsync()
     {
-        using var timeout = new CancellationTokenSource();
         while (true)
         {
             ReadOnlyMemory<byte> single = default;
@@ -115,15 +144,15 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
 
             try
             {
-                timeout.CancelAfter(options.WriteTimeout);
+                Volatile.Write(ref _writeStartedAt, System.Diagnostics.Stopwatch.GetTimestamp());
                 if (close is { } disconnect)
                 {
-                    await CloseSocketAsync(disconnect, timeout.Token);
+                    await CloseSocketAsync(disconnect);
                     return;
                 }
 
                 var payload = rented is null ? single : rented.AsMemory(0, length);
-                await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 GatewayMetrics.RecordSent(length, frames);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -134,14 +163,10 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
             }
             finally
             {
+                Volatile.Write(ref _writeStartedAt, 0);
                 if (rented is not null)
                 {
                     ArrayPool<byte>.Shared.Return(rented);
-                }
-
-                if (!timeout.TryReset())
-                {
-                    // A fired timer cannot be reset; the loop ends on the failure path above.
                 }
             }
         }
@@ -180,13 +205,13 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
         GatewayMetrics.QueuedBytes.Add(-bytes);
     }
 
-    private async Task CloseSocketAsync(Disconnect disconnect, CancellationToken cancellationToken)
+    private async Task CloseSocketAsync(Disconnect disconnect)
     {
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, disconnect.Reason, cancellationToken);
+                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, disconnect.Reason, CancellationToken.None);
             }
         }
         finally

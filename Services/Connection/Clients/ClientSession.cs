@@ -132,6 +132,9 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
     }
 
+    /// <summary>Called each second by the heartbeat timer: a client that stopped reading long ago is cut off.</summary>
+    public void AbortIfWriteStalled(long now) => _outbox.AbortIfStalled(now);
+
     private static void CancelQuietly(CancellationTokenSource source)
     {
         try

@@ -8,7 +8,8 @@ namespace Realtime.Connection.Clients;
 /// <summary>
 /// One timer for the whole node: every second it pings the sessions that are due, closes those
 /// whose pong is overdue (3012) and those that never sent connect (3502). No per-connection
-/// timers exist. It also ends connections and subscriptions whose credentials expired.
+/// timers exist. It also ends connections and subscriptions whose credentials expired, and
+/// aborts connections whose last write has waited longer than the write timeout.
 /// </summary>
 internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<GatewayOptions> options, TimeProvider time) : BackgroundService
 {
@@ -24,6 +25,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
             var wallClock = time.GetUtcNow();
             foreach (var session in sessions.Snapshot())
             {
+                session.AbortIfWriteStalled(now);
                 var heartbeat = session.Heartbeat;
                 if (session.Identity is null)
                 {

@@ -16,7 +16,7 @@ public static class GatewayServiceExtensions
     /// <summary>Everything the gateway needs besides the service defaults.</summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(ServiceNames.Redis);
+        builder.AddRealtimeRedisClient();
         builder.AddChannelNamespaces();
         builder.AddPublicationLog();
 

@@ -12,7 +12,7 @@ public static class FanoutServiceExtensions
     /// <summary>Sequencing and delivery of the publication log, and the server API.</summary>
     public static IHostApplicationBuilder AddFanoutServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(ServiceNames.Redis);
+        builder.AddRealtimeRedisClient();
         builder.AddChannelNamespaces();
         builder.AddPublicationLog();
         builder.Services.AddOptions<FanoutOptions>().BindConfiguration(FanoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

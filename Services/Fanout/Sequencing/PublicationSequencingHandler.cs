@@ -7,9 +7,10 @@ using Realtime.Fanout.Telemetry;
 namespace Realtime.Fanout.Sequencing;
 
 /// <summary>
-/// Consumes the publication log: sequences and delivers each publication, then hands the
-/// sequenced publications of history-keeping channels on to the history service. The batch is
-/// acknowledged only after both steps, so a crash anywhere replays it; sequencing deduplicates.
+/// Consumes the publication log: sequences and delivers a batch of publications in one script
+/// call, then hands the sequenced publications of history-keeping channels on to the history
+/// service in one append. The batch is acknowledged only after both steps, so a crash anywhere
+/// replays it; sequencing deduplicates.
 /// </summary>
 public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log) : ILogHandler
 {
@@ -19,46 +20,55 @@ public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILo
 
     public async Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
     {
-        var ambient = Activity.Current;
-        // Scripts are started in log order on one connection, so Redis runs them in that order.
-        var sequencing = new Task<SequencingResult>[batch.Count];
-        var activities = new Activity?[batch.Count];
+        var publications = new PublicationToSequence[batch.Count];
+        Activity?[]? activities = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            activities[i] = MessagingTelemetry.StartProcess(Topic, ConsumerGroup, LogRecordTrace.From(batch[i]));
             var publication = PublicationCodec.Decode(batch[i].Payload);
-            activities[i]?.SetTag("realtime.channel", publication.Channel);
-            sequencing[i] = sequencer.SequenceAsync(publication, batch[i].Payload);
+            publications[i] = new PublicationToSequence(publication, batch[i].Payload);
+            // Spans only for records whose trace is sampled: an unsampled one costs nothing here.
+            if (MessagingTelemetry.StartProcess(Topic, ConsumerGroup, LogRecordTrace.From(batch[i])) is { } activity)
+            {
+                activity.SetTag("realtime.channel", publication.Channel);
+                (activities ??= new Activity?[batch.Count])[i] = activity;
+            }
         }
 
         try
         {
-            var forHistory = new List<Task>(batch.Count);
-            for (var i = 0; i < batch.Count; i++)
+            var results = await sequencer.SequenceAsync(publications);
+            var forHistory = new List<LogRecord>(batch.Count);
+            for (var i = 0; i < results.Length; i++)
             {
-                var result = await sequencing[i];
-                var sequenced = result.Publication;
-                activities[i]?.SetTag("realtime.offset", sequenced.Offset);
-                activities[i]?.SetTag("realtime.duplicate", !result.Sequenced);
-                FanoutMetrics.RecordSequenced(result, sequenced.Publication.Time);
+                var sequenced = results[i].Publication;
+                FanoutMetrics.RecordSequenced(results[i], sequenced.Publication.Time);
+                if (activities?[i] is { } activity)
+                {
+                    activity.SetTag("realtime.offset", sequenced.Offset);
+                    activity.SetTag("realtime.duplicate", !results[i].Sequenced);
+                }
+
                 if (sequenced.Offset > 0)
                 {
                     // Also for duplicates: the first attempt may have died before this append.
-                    Activity.Current = activities[i] ?? ambient;
-                    forHistory.Add(log.AppendAsync(LogTopics.Sequenced,
-                        new LogRecord(sequenced.Publication.Channel, PublicationCodec.Encode(sequenced), LogRecord.NoHeaders),
-                        cancellationToken));
+                    forHistory.Add(new LogRecord(sequenced.Publication.Channel, PublicationCodec.Encode(sequenced),
+                        activities?[i] is { } traced ? TraceContext.Capture(traced) : LogRecord.NoHeaders));
                 }
             }
 
-            await Task.WhenAll(forHistory);
+            if (forHistory.Count > 0)
+            {
+                await log.AppendAllAsync(LogTopics.Sequenced, forHistory, cancellationToken);
+            }
         }
         finally
         {
-            Activity.Current = ambient;
-            foreach (var activity in activities)
+            if (activities is not null)
             {
-                activity?.Dispose();
+                foreach (var activity in activities)
+                {
+                    activity?.Dispose();
+                }
             }
         }
     }

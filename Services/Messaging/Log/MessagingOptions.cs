@@ -47,6 +47,17 @@ public sealed class MessagingOptions
     /// </summary>
     [Range(1_000, 100_000_000)]
     public long RedisStreamMaxLength { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Most records one stream entry carries. Records appended while the previous XADD to their
+    /// partition is in flight go together in one entry (group commit), up to this many.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int RedisStreamMaxEntryRecords { get; set; } = 256;
+
+    /// <summary>Most payload bytes one stream entry carries (a single larger record still goes alone).</summary>
+    [Range(1_024, 64 * 1024 * 1024)]
+    public int RedisStreamMaxEntryBytes { get; set; } = 512 * 1024;
 }
 
 public enum LogTransport

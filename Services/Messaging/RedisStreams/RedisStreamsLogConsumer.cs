@@ -36,6 +36,7 @@ internal sealed partial class RedisStreamsLogConsumer(
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewWhileRunningAsync(leases, renewing.Token);
         var nextRebalance = DateTime.MinValue;
+        var acknowledging = Task.CompletedTask;
 
         LogStarted(handler.Topic, handler.ConsumerGroup, _member);
         try
@@ -65,14 +66,10 @@ internal sealed partial class RedisStreamsLogConsumer(
 
                     var streams = Array.ConvertAll(owned, p => RedisStreamKeys.Partition(handler.Topic, p));
                     var read = await reader.ReadNewAsync(streams, settings.BatchSize, Min(settings.PollTimeout, settings.RedisStreamLeaseTtl / 4));
-                    foreach (var (stream, entries) in read)
-                    {
-                        var partition = Array.IndexOf(streams, stream);
-                        if (entries.Length > 0 && partition >= 0)
-                        {
-                            await HandleAsync(db, leases, owned[partition], entries, claimed: false, stoppingToken);
-                        }
-                    }
+                    // The previous batch's acknowledgements went out while this read waited.
+                    await acknowledging;
+                    acknowledging = Task.CompletedTask;
+                    acknowledging = await HandleReadAsync(db, leases, owned, streams, read, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -90,6 +87,7 @@ internal sealed partial class RedisStreamsLogConsumer(
         }
         finally
         {
+            await acknowledging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await renewing.CancelAsync();
             await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Hand the partitions over now rather than after the leases expire.
@@ -138,7 +136,7 @@ internal sealed partial class RedisStreamsLogConsumer(
                 LogRecoveredPending(handler.Topic, partition, pending.Length);
             }
 
-            if (!await HandleAsync(db, leases, partition, pending, claimed: true, stoppingToken))
+            if (!await HandleClaimedAsync(db, leases, partition, pending, stoppingToken))
             {
                 return;
             }
@@ -146,32 +144,101 @@ internal sealed partial class RedisStreamsLogConsumer(
     }
 
     /// <summary>
-    /// Handles and acknowledges a batch; false when the lease was lost and the batch left to the
-    /// new holder. <paramref name="claimed"/>: the batch is every pending entry, already in order.
+    /// Handles what one read returned, across partitions, as one batch: every partition with
+    /// entries is fenced in one round trip, the records of those still held go to the handler
+    /// together (each partition's in log order), and their acknowledgements are sent without
+    /// waiting (returned, to be awaited before the next batch), so the next read is not delayed.
     /// </summary>
-    private async Task<bool> HandleAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, bool claimed, CancellationToken stoppingToken)
+    private async Task<Task> HandleReadAsync(IDatabase db, PartitionLeases leases, int[] owned, RedisKey[] streams,
+        List<(RedisKey Stream, StreamEntry[] Entries)> read, CancellationToken stoppingToken)
     {
-        switch (await leases.FenceAsync(partition))
+        var reads = new List<(int Partition, RedisKey Stream, StreamEntry[] Entries)>(read.Count);
+        foreach (var (stream, entries) in read)
         {
-            case PartitionFence.Lost:
-                // A member that lost its lease (a long pause) must not handle records another
-                // member now owns; they stay pending and the holder takes them at its next rebalance.
-                leases.Forget(partition);
-                LogLeaseLost(handler.Topic, partition, entries.Length);
-                return false;
-            case PartitionFence.OthersPending when !claimed:
-                // A member read older entries after this one took the partition over and was fenced
-                // off: take them and this batch together, in log order, so the channel's order holds.
-                await HandlePendingAsync(db, leases, partition, takenOver: false, stoppingToken);
-                return true;
+            var index = Array.IndexOf(streams, stream);
+            if (entries.Length > 0 && index >= 0)
+            {
+                reads.Add((owned[index], stream, entries));
+            }
+        }
+
+        if (reads.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var fencing = new Task<PartitionFence>[reads.Count];
+        for (var i = 0; i < reads.Count; i++)
+        {
+            fencing[i] = leases.FenceAsync(reads[i].Partition);
+        }
+
+        var fences = await Task.WhenAll(fencing);
+        var records = new List<LogRecord>();
+        var handled = new List<(RedisKey Stream, RedisValue[] Ids)>(reads.Count);
+        for (var i = 0; i < reads.Count; i++)
+        {
+            var (partition, stream, entries) = reads[i];
+            switch (fences[i])
+            {
+                case PartitionFence.Lost:
+                    // A member that lost its lease (a long pause) must not handle records another
+                    // member now owns; they stay pending and the holder takes them at its next rebalance.
+                    leases.Forget(partition);
+                    LogLeaseLost(handler.Topic, partition, entries.Length);
+                    continue;
+                case PartitionFence.OthersPending:
+                    // A member read older entries after this one took the partition over and was fenced
+                    // off: take them and this batch together, in log order, so the channel's order holds.
+                    await HandlePendingAsync(db, leases, partition, takenOver: false, stoppingToken);
+                    continue;
+            }
+
+            LogHandling(handler.Topic, partition, entries.Length);
+            var ids = new RedisValue[entries.Length];
+            for (var e = 0; e < entries.Length; e++)
+            {
+                LogEntryFields.Decode(entries[e], records);
+                ids[e] = entries[e].Id;
+            }
+
+            handled.Add((stream, ids));
+        }
+
+        if (handled.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        await _processor.HandleAsync(records, stoppingToken);
+        var acknowledgements = new Task[handled.Count];
+        for (var i = 0; i < handled.Count; i++)
+        {
+            acknowledgements[i] = db.StreamAcknowledgeAsync(handled[i].Stream, handler.ConsumerGroup, handled[i].Ids);
+        }
+
+        return Task.WhenAll(acknowledgements);
+    }
+
+    /// <summary>
+    /// Handles and acknowledges claimed pending entries (every pending entry of the partition,
+    /// already in order); false when the lease was lost and the entries left to the new holder.
+    /// </summary>
+    private async Task<bool> HandleClaimedAsync(IDatabase db, PartitionLeases leases, int partition, StreamEntry[] entries, CancellationToken stoppingToken)
+    {
+        if (await leases.FenceAsync(partition) == PartitionFence.Lost)
+        {
+            leases.Forget(partition);
+            LogLeaseLost(handler.Topic, partition, entries.Length);
+            return false;
         }
 
         LogHandling(handler.Topic, partition, entries.Length);
-        var batch = new LogRecord[entries.Length];
+        var batch = new List<LogRecord>(entries.Length);
         var ids = new RedisValue[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
-            batch[i] = ToRecord(entries[i]);
+            LogEntryFields.Decode(entries[i], batch);
             ids[i] = entries[i].Id;
         }
 
@@ -194,26 +261,6 @@ internal sealed partial class RedisStreamsLogConsumer(
                 LogReadFailed(e, handler.Topic);
             }
         }
-    }
-
-    private static LogRecord ToRecord(StreamEntry entry)
-    {
-        string key = "";
-        ReadOnlyMemory<byte> payload = default;
-        Dictionary<string, string>? headers = null;
-        foreach (var field in entry.Values)
-        {
-            var name = (string)field.Name!;
-            if (name == RedisStreamKeys.KeyField) key = (string)field.Value!;
-            else if (name == RedisStreamKeys.PayloadField) payload = (byte[])field.Value!;
-            else if (name.StartsWith(RedisStreamKeys.HeaderPrefix, StringComparison.Ordinal))
-            {
-                headers ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                headers[name[RedisStreamKeys.HeaderPrefix.Length..]] = (string)field.Value!;
-            }
-        }
-
-        return new LogRecord(key, payload, headers ?? LogRecord.NoHeaders);
     }
 
     private async Task EnsureGroupAsync(IDatabase db, RedisKey stream)

@@ -27,6 +27,10 @@ public static class MessagingTelemetry
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>(
         "realtime.log.append.duration", "s", "Time until the transport durably accepted an appended record.");
 
+    public static readonly Histogram<int> AppendBatchSize = Meter.CreateHistogram<int>(
+        "realtime.log.append.batch_size", "{record}", "Records appended together in one write (group commit).",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+
     public static Activity? StartAppend(string topic, string transport)
     {
         var activity = Source.StartActivity($"send {topic}", ActivityKind.Producer);

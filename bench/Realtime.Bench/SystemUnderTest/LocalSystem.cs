@@ -66,6 +66,9 @@ internal sealed class LocalSystem : ISystemUnderTest
         }
     }
 
+    /// <summary>Where each service answers HTTP (health, metrics, server API), and its process id.</summary>
+    public IEnumerable<(string Name, Uri Address, int Pid)> Services => _services.Select(s => (s.Name, s.Address, s.ProcessId));
+
     public void KillGateway(int index) => _gateways[index].Kill();
 
     public Task RestartGatewayAsync(int index) => _gateways[index].StartAsync();
