@@ -102,4 +102,5 @@ public sealed class GatewayOptions
 
     public string ResolveNodeName() =>
         string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;
+
 }

@@ -19,6 +19,14 @@ public sealed class HistoryOptions
     [Range(1, int.MaxValue)]
     public int RetentionCount { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long sequenced publications gather before the next batch is stored (unless a full
+    /// batch is waiting): fewer, larger transactions under load, at the cost of this much lag in
+    /// PostgreSQL. Live delivery and the hot window in Redis do not wait for it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan IngestLinger { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How often retention runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -14,6 +14,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly string _logPath;
     private Process? _process;
 
+    /// <summary>A runtime switch of the starting process (the bench sets it for itself) that a service must not inherit.</summary>
+    public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public ServiceProcess(string name, string service, int port, IReadOnlyDictionary<string, string> environment)
     {
         Name = name;
@@ -50,6 +53,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        info.Environment.Remove(InlineSocketCompletions);
         foreach (var (key, value) in _environment)
         {
             info.Environment[key] = value;

@@ -24,6 +24,10 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
     private bool _completed;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _writeStartedAt;
+    private bool _grown;
+
+    /// <summary>Queue slots an outbox keeps between bursts (a backlog beyond them is released once drained).</summary>
+    private const int SlotsKept = 8;
 
     public int QueuedBytes => Volatile.Read(ref _queuedBytes);
 
@@ -46,8 +50,9 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
             }
 
             _queue.Enqueue(frame);
+            _grown |= _queue.Count > SlotsKept;
             _queuedBytes += frame.Length;
-            GatewayMetrics.QueuedBytes.Add(frame.Length);
+            GatewayMetrics.AddQueuedBytes(frame.Length);
             if (!TryClaimWriter())
             {
                 return true;
@@ -87,7 +92,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
             _close = disconnect;
             if (discardQueued)
             {
-                GatewayMetrics.QueuedBytes.Add(-_queuedBytes);
+                GatewayMetrics.AddQueuedBytes(-_queuedBytes);
                 _queue.Clear();
                 _queuedBytes = 0;
             }
@@ -132,7 +137,14 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
                     else
                     {
                         _writing = false;
-                        _queue.TrimExcess();
+                        if (_queue.Count == 0 && _grown)
+                        {
+                            // A backlog grew the queue: give its array back. A queue that never
+                            // grew keeps its few slots, so steady traffic allocates nothing.
+                            _queue.TrimExcess();
+                            _grown = false;
+                        }
+
                         return;
                     }
                 }
@@ -202,7 +214,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
     private void Release(int bytes)
     {
         _queuedBytes -= bytes;
-        GatewayMetrics.QueuedBytes.Add(-bytes);
+        GatewayMetrics.AddQueuedBytes(-bytes);
     }
 
     private async Task CloseSocketAsync(Disconnect disconnect)
@@ -226,7 +238,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
         {
             _completed = true;
             _writing = false;
-            GatewayMetrics.QueuedBytes.Add(-_queuedBytes);
+            GatewayMetrics.AddQueuedBytes(-_queuedBytes);
             _queue.Clear();
             _queuedBytes = 0;
         }

@@ -3,12 +3,23 @@ using Realtime.Protocol.Commands;
 
 namespace Realtime.Connection.Telemetry;
 
-/// <summary>The gateway's metrics. Instruments are static: one set per process, tagged where it matters.</summary>
+/// <summary>
+/// The gateway's metrics. Instruments are static: one set per process, tagged where it matters.
+/// What changes per frame (bytes and messages in and out, queued bytes) is counted with one
+/// atomic add into a field and read by observable instruments when metrics are collected, so
+/// the hot path never enters the metrics SDK.
+/// </summary>
 public static class GatewayMetrics
 {
     public const string MeterName = "Realtime.Connection";
 
     private static readonly Meter Meter = new(MeterName);
+
+    private static long s_queuedBytes;
+    private static long s_messagesIn;
+    private static long s_bytesIn;
+    private static long s_messagesOut;
+    private static long s_bytesOut;
 
     public static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
         "realtime.gateway.connections", "{connection}", "Open client connections on this node.");
@@ -16,8 +27,8 @@ public static class GatewayMetrics
     public static readonly UpDownCounter<long> Subscriptions = Meter.CreateUpDownCounter<long>(
         "realtime.gateway.subscriptions", "{subscription}", "Client subscriptions on this node.");
 
-    public static readonly UpDownCounter<long> QueuedBytes = Meter.CreateUpDownCounter<long>(
-        "realtime.gateway.queued_bytes", "By", "Bytes waiting in client outboxes.");
+    private static readonly ObservableUpDownCounter<long> QueuedBytesGauge = Meter.CreateObservableUpDownCounter(
+        "realtime.gateway.queued_bytes", () => Volatile.Read(ref s_queuedBytes), "By", "Bytes waiting in client outboxes.");
 
     private static readonly Counter<long> Commands = Meter.CreateCounter<long>(
         "realtime.gateway.commands", "{command}", "Commands received, by method.");
@@ -28,17 +39,20 @@ public static class GatewayMetrics
     private static readonly Counter<long> Disconnects = Meter.CreateCounter<long>(
         "realtime.gateway.disconnects", "{connection}", "Connections closed, by disconnect code.");
 
-    private static readonly Counter<long> MessagesIn = Meter.CreateCounter<long>(
-        "realtime.gateway.messages.received", "{message}", "WebSocket messages received from clients.");
+    private static readonly ObservableCounter<long> MessagesIn = Meter.CreateObservableCounter(
+        "realtime.gateway.messages.received", () => Volatile.Read(ref s_messagesIn), "{message}", "WebSocket messages received from clients.");
 
-    private static readonly Counter<long> BytesIn = Meter.CreateCounter<long>(
-        "realtime.gateway.bytes.received", "By", "Bytes received from clients.");
+    private static readonly ObservableCounter<long> BytesIn = Meter.CreateObservableCounter(
+        "realtime.gateway.bytes.received", () => Volatile.Read(ref s_bytesIn), "By", "Bytes received from clients.");
 
-    private static readonly Counter<long> MessagesOut = Meter.CreateCounter<long>(
-        "realtime.gateway.messages.sent", "{message}", "Frames (replies and pushes) written to clients.");
+    private static readonly ObservableCounter<long> MessagesOut = Meter.CreateObservableCounter(
+        "realtime.gateway.messages.sent", () => Volatile.Read(ref s_messagesOut), "{message}", "Frames (replies and pushes) written to clients.");
 
-    private static readonly Counter<long> BytesOut = Meter.CreateCounter<long>(
-        "realtime.gateway.bytes.sent", "By", "Bytes written to clients.");
+    private static readonly ObservableCounter<long> BytesOut = Meter.CreateObservableCounter(
+        "realtime.gateway.bytes.sent", () => Volatile.Read(ref s_bytesOut), "By", "Bytes written to clients.");
+
+    /// <summary>Bytes entering (positive) or leaving (negative) client outboxes.</summary>
+    public static void AddQueuedBytes(long delta) => Interlocked.Add(ref s_queuedBytes, delta);
 
     private static readonly Histogram<double> CommandDuration = Meter.CreateHistogram<double>(
         "realtime.gateway.command.duration", "s", "Time to handle a command, by method.",
@@ -62,14 +76,14 @@ public static class GatewayMetrics
 
     public static void RecordReceived(int bytes)
     {
-        MessagesIn.Add(1);
-        BytesIn.Add(bytes);
+        Interlocked.Increment(ref s_messagesIn);
+        Interlocked.Add(ref s_bytesIn, bytes);
     }
 
     public static void RecordSent(int bytes, int frames)
     {
-        MessagesOut.Add(frames);
-        BytesOut.Add(bytes);
+        Interlocked.Add(ref s_messagesOut, frames);
+        Interlocked.Add(ref s_bytesOut, bytes);
     }
 
     private static string MethodName(CommandMethod method) => method switch

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
+using Realtime.Messaging;
 using Realtime.Messaging.Delivery;
 using Realtime.Messaging.Publications;
 using StackExchange.Redis;
@@ -60,7 +61,7 @@ public sealed class ChannelSequencer(
             all.Add(i);
         }
 
-        _cluster ??= IsCluster(redis);
+        _cluster ??= RedisTopology.IsCluster(redis);
         if (_cluster != true)
         {
             return [all];
@@ -145,21 +146,6 @@ public sealed class ChannelSequencer(
         {
             results[unstarted[n]] = retried[n];
         }
-    }
-
-    /// <summary>Null until a server is connected (the type is known only then).</summary>
-    private static bool? IsCluster(IConnectionMultiplexer redis)
-    {
-        bool? cluster = null;
-        foreach (var server in redis.GetServers())
-        {
-            if (server.IsConnected)
-            {
-                cluster = (cluster ?? false) || server.ServerType == ServerType.Cluster;
-            }
-        }
-
-        return cluster;
     }
 
     private static string LoadScript()

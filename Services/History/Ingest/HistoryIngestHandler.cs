@@ -7,8 +7,10 @@ using Realtime.Messaging.Telemetry;
 namespace Realtime.History.Ingest;
 
 /// <summary>Consumes sequenced publications and stores each batch in PostgreSQL in one statement.</summary>
-public sealed class HistoryIngestHandler(PublicationStore store) : ILogHandler
+public sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Extensions.Options.IOptions<HistoryOptions> options) : ILogHandler
 {
+    public TimeSpan BatchLinger => options.Value.IngestLinger;
+
     public string Topic => LogTopics.Sequenced;
 
     public string ConsumerGroup => LogTopics.HistoryGroup;

@@ -148,10 +148,14 @@ internal sealed partial class KafkaLogConsumer(
         }
     }
 
-    /// <summary>Takes up to a batch of records: waits up to the poll timeout for the first, then takes what is already fetched.</summary>
+    /// <summary>
+    /// Takes up to a batch of records: waits up to the poll timeout for the first, then takes what
+    /// is already fetched and what arrives within the handler's linger.
+    /// </summary>
     private void Gather(IConsumer<string, byte[]> consumer, PendingBatch batch)
     {
         var wait = options.Value.PollTimeout;
+        var lingerUntil = 0L;
         while (batch.Count < options.Value.BatchSize)
         {
             ConsumeResult<string, byte[]>? result;
@@ -173,7 +177,13 @@ internal sealed partial class KafkaLogConsumer(
             }
 
             batch.Add(result.TopicPartitionOffset, ToRecord(result.Message));
-            wait = TimeSpan.Zero;
+            if (lingerUntil == 0)
+            {
+                lingerUntil = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(handler.BatchLinger.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            }
+
+            var left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), lingerUntil);
+            wait = left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
 

@@ -12,4 +12,11 @@ public interface ILogHandler
     string ConsumerGroup { get; }
 
     Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How long a consumer lets records gather before it takes the next batch (when the last
+    /// one was not full). Zero, the default, for handlers on the delivery path; a storage writer
+    /// trades a little lag for far fewer, larger writes.
+    /// </summary>
+    TimeSpan BatchLinger => TimeSpan.Zero;
 }

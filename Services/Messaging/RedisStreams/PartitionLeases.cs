@@ -28,23 +28,30 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
         return 0
         """;
 
-    // Before a batch: is the lease still ours, and did another member (one that lost the lease
-    // without knowing it yet) read entries of the partition that are still unacknowledged?
+    // Before a batch, for each partition (KEYS: lease, stream, lease, stream, …): is the lease
+    // still ours (-1 if not), and how many entries read by another member (one that lost the
+    // lease without knowing it yet) are still unacknowledged there?
     private const string FenceScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-          return -1
-        end
-        local summary = redis.call('XPENDING', KEYS[2], ARGV[2])
-        local others = 0
-        if summary[4] then
-          for _, consumer in ipairs(summary[4]) do
-            if consumer[1] ~= ARGV[1] then
-              others = others + tonumber(consumer[2])
+        local results = {}
+        for i = 1, #KEYS, 2 do
+          local others = -1
+          if redis.call('GET', KEYS[i]) == ARGV[1] then
+            others = 0
+            local summary = redis.call('XPENDING', KEYS[i + 1], ARGV[2])
+            if summary[4] then
+              for _, consumer in ipairs(summary[4]) do
+                if consumer[1] ~= ARGV[1] then
+                  others = others + tonumber(consumer[2])
+                end
+              end
             end
           end
+          results[#results + 1] = others
         end
-        return others
+        return results
         """;
+
+    private bool? _cluster;
 
     private readonly SortedSet<int> _owned = [];
     private readonly Lock _gate = new();
@@ -123,16 +130,51 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
     /// Checked before a batch is handled, in one round trip: whether this member still holds the
     /// partition, and whether entries another member read are pending there (they come first).
     /// </summary>
-    public async Task<PartitionFence> FenceAsync(int partition)
+    public async Task<PartitionFence> FenceAsync(int partition) => (await FenceAsync([partition]))[0];
+
+    /// <summary>
+    /// <see cref="FenceAsync(int)"/> for several partitions: one script call for all of them, or
+    /// in Redis Cluster (where each partition has its own hash slot) one per partition, sent together.
+    /// </summary>
+    public async Task<PartitionFence[]> FenceAsync(IReadOnlyList<int> partitions)
     {
-        var others = (long)await db.ScriptEvaluateAsync(FenceScript,
-            [RedisStreamKeys.Lease(topic, group, partition), RedisStreamKeys.Partition(topic, partition)], [member, group]);
-        return others switch
+        _cluster ??= RedisTopology.IsCluster(db.Multiplexer);
+        var fences = new PartitionFence[partitions.Count];
+        if (_cluster == true && partitions.Count > 1)
         {
-            < 0 => PartitionFence.Lost,
-            0 => PartitionFence.Clear,
-            _ => PartitionFence.OthersPending,
-        };
+            var each = new Task<PartitionFence[]>[partitions.Count];
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                each[i] = FenceAsync([partitions[i]]);
+            }
+
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                fences[i] = (await each[i])[0];
+            }
+
+            return fences;
+        }
+
+        var keys = new RedisKey[2 * partitions.Count];
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            keys[2 * i] = RedisStreamKeys.Lease(topic, group, partitions[i]);
+            keys[2 * i + 1] = RedisStreamKeys.Partition(topic, partitions[i]);
+        }
+
+        var results = (RedisResult[])(await db.ScriptEvaluateAsync(FenceScript, keys, [member, group]))!;
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            fences[i] = (long)results[i] switch
+            {
+                < 0 => PartitionFence.Lost,
+                0 => PartitionFence.Clear,
+                _ => PartitionFence.OthersPending,
+            };
+        }
+
+        return fences;
     }
 
     /// <summary>Stops reading a partition whose lease turned out to be held by another member.</summary>

@@ -70,6 +70,10 @@ internal sealed partial class RedisStreamsLogConsumer(
                     await acknowledging;
                     acknowledging = Task.CompletedTask;
                     acknowledging = await HandleReadAsync(db, leases, owned, streams, read, stoppingToken);
+                    if (handler.BatchLinger > TimeSpan.Zero && !IsFull(read, settings.BatchSize))
+                    {
+                        await Task.Delay(handler.BatchLinger, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -167,13 +171,13 @@ internal sealed partial class RedisStreamsLogConsumer(
             return Task.CompletedTask;
         }
 
-        var fencing = new Task<PartitionFence>[reads.Count];
+        var partitions = new int[reads.Count];
         for (var i = 0; i < reads.Count; i++)
         {
-            fencing[i] = leases.FenceAsync(reads[i].Partition);
+            partitions[i] = reads[i].Partition;
         }
 
-        var fences = await Task.WhenAll(fencing);
+        var fences = await leases.FenceAsync(partitions);
         var records = new List<LogRecord>();
         var handled = new List<(RedisKey Stream, RedisValue[] Ids)>(reads.Count);
         for (var i = 0; i < reads.Count; i++)
@@ -274,6 +278,19 @@ internal sealed partial class RedisStreamsLogConsumer(
         {
             // Created before.
         }
+    }
+
+    private static bool IsFull(List<(RedisKey Stream, StreamEntry[] Entries)> read, int batchSize)
+    {
+        foreach (var (_, entries) in read)
+        {
+            if (entries.Length >= batchSize)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -11,6 +11,8 @@ internal sealed class LatencyRecorder
 {
     private static readonly double MicrosecondsPerTick = 1_000_000.0 / Stopwatch.Frequency;
     private readonly LongConcurrentHistogram _histogram = new(1, 120_000_000, 3);
+    private readonly Recorder _interval = new(1, 120_000_000, 3, static (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
+    private HistogramBase? _recycled;
     private long _windowStart = long.MaxValue;
     private long _windowEnd = long.MaxValue;
 
@@ -25,26 +27,38 @@ internal sealed class LatencyRecorder
     /// <summary>Records one delivery if its publication was sent inside the window; true when it was.</summary>
     public bool Record(long sentAt, long receivedAt)
     {
+        var microseconds = Math.Clamp((long)((receivedAt - sentAt) * MicrosecondsPerTick), 1, 120_000_000);
+        _interval.RecordValue(microseconds);
         if (sentAt < Volatile.Read(ref _windowStart) || sentAt >= Volatile.Read(ref _windowEnd))
         {
             return false;
         }
 
-        _histogram.RecordValue(Math.Max(1, (long)((receivedAt - sentAt) * MicrosecondsPerTick)));
+        _histogram.RecordValue(microseconds);
         return true;
     }
 
-    public LatencySummary Summarize() => _histogram.TotalCount == 0
+    /// <summary>Latency of every delivery since the last call (warm-up included), for progress lines.</summary>
+    public LatencySummary TakeInterval()
+    {
+        var interval = _interval.GetIntervalHistogram(_recycled);
+        _recycled = interval;
+        return Summarize(interval);
+    }
+
+    public LatencySummary Summarize() => Summarize(_histogram);
+
+    private static LatencySummary Summarize(HistogramBase histogram) => histogram.TotalCount == 0
         ? new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0)
         : new LatencySummary(
-            _histogram.TotalCount,
-            Milliseconds(_histogram.GetMean()),
-            Milliseconds(_histogram.GetValueAtPercentile(50)),
-            Milliseconds(_histogram.GetValueAtPercentile(95)),
-            Milliseconds(_histogram.GetValueAtPercentile(99)),
-            Milliseconds(_histogram.GetValueAtPercentile(99.9)),
-            Milliseconds(_histogram.GetMaxValue()),
-            Milliseconds(_histogram.GetValueAtPercentile(0)));
+            histogram.TotalCount,
+            Milliseconds(histogram.GetMean()),
+            Milliseconds(histogram.GetValueAtPercentile(50)),
+            Milliseconds(histogram.GetValueAtPercentile(95)),
+            Milliseconds(histogram.GetValueAtPercentile(99)),
+            Milliseconds(histogram.GetValueAtPercentile(99.9)),
+            Milliseconds(histogram.GetMaxValue()),
+            Milliseconds(histogram.GetValueAtPercentile(0)));
 
     private static double Milliseconds(double microseconds) => Math.Round(microseconds / 1000.0, 2);
 }

@@ -19,6 +19,8 @@ internal static class TimedPublishing
         context.Log.WriteLine($"[{label}] connected at {run.ConnectRate}/s; publishing {rate}/s, warm-up {settings.Warmup.TotalSeconds} s, measuring {settings.Duration.TotalSeconds} s");
 
         run.StartPublishing(rate);
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = ReportProgressAsync(context, run, stopProgress.Token);
         await Task.Delay(settings.Warmup, cancellationToken);
 
         var sampler = context.Sampler();
@@ -38,6 +40,8 @@ internal static class TimedPublishing
         var sent = run.Pacer.Sent - sentBefore;
         var acked = run.Acked() - ackedBefore;
 
+        await stopProgress.CancelAsync();
+        await progress;
         await run.StopPublishingAsync();
         var drained = await run.DrainAsync(DrainTimeout);
         var result = run.Result(scenario, label, parameters, rate, sampler, before, after, sent, acked);
@@ -48,4 +52,29 @@ internal static class TimedPublishing
 
         return result;
     }
+
+    /// <summary>A line every few seconds (warm-up included): what was sent, delivered, and how late.</summary>
+    private static async Task ReportProgressAsync(ScenarioContext context, PublishingRun run, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval);
+        var lastSent = 0L;
+        var lastDelivered = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var sent = run.Pacer?.Sent ?? 0;
+                var delivered = run.Observer.Ledger.UniqueDeliveries;
+                var latency = run.Observer.Latency.TakeInterval();
+                var seconds = ProgressInterval.TotalSeconds;
+                context.Log.WriteLine($"  sent {(sent - lastSent) / seconds,8:F0}/s  delivered {(delivered - lastDelivered) / seconds,8:F0}/s  p50 {latency.P50,7:F1}  p99 {latency.P99,7:F1}  max {latency.Max,7:F1} ms");
+                (lastSent, lastDelivered) = (sent, delivered);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 }
