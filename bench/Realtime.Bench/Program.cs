@@ -43,7 +43,7 @@ var log = Console.Out;
 await using ISystemUnderTest system = commandLine.Targets.Count > 0
     ? new ExternalSystem(commandLine.Targets, commandLine.Watch, commandLine.Secret)
     : await LocalSystem.StartAsync(commandLine.Gateways, commandLine.ServiceSettings, log);
-using var sources = new SourceAddresses(commandLine.Sources);
+var sources = new SourceAddresses(commandLine.Sources);
 var context = new ScenarioContext(system, sources, log);
 if (commandLine.Command == "serve")
 {

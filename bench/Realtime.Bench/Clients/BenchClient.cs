@@ -1,28 +1,22 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Net.WebSockets;
+using System.Net;
 using System.Text;
-using System.Text.Json;
 
 namespace Realtime.Bench.Clients;
 
 /// <summary>
 /// One protocol connection of the load generator: connects and subscribes in one frame,
-/// publishes to one channel, answers pings, and reports what arrives to its observer. Idle, it
-/// holds no receive buffer (zero-byte reads), so tens of thousands fit in one process.
+/// publishes to one channel, answers pings, and reports what arrives to its observer.
 /// </summary>
-internal sealed class BenchClient : IAsyncDisposable
+internal sealed class BenchClient : IDisposable
 {
     /// <summary>Publish ids start here; below it are connect and subscribe ids.</summary>
     private const uint FirstPublishId = 1_000_000;
-    private const int ReceiveBufferSize = 16 * 1024;
 
-    private readonly ClientWebSocket _socket = new();
     private readonly IClientObserver _observer;
-    private readonly Lock _sendGate = new();
-    private readonly Queue<(byte[] Buffer, int Length, bool Pooled)> _sendQueue = new();
     private readonly CancellationTokenSource _stop = new();
-    private bool _sending;
+    private RawWebSocket? _socket;
     private TaskCompletionSource<Handshake>? _handshake;
     private Handshake? _handshakeResult;
     private int _awaitedReplies;
@@ -30,12 +24,12 @@ internal sealed class BenchClient : IAsyncDisposable
     private byte[] _publishChannel = [];
     private Task _receiving = Task.CompletedTask;
     private int _pings;
+    private int _closed;
 
     public BenchClient(int index, IClientObserver observer)
     {
         Index = index;
         _observer = observer;
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero; // The server pings; the client answers.
     }
 
     /// <summary>The scenario's number for this client (its sender id in payloads).</summary>
@@ -47,21 +41,19 @@ internal sealed class BenchClient : IAsyncDisposable
     /// <summary>Completes when the connection has ended.</summary>
     public Task Completion => _receiving;
 
-    public WebSocketState State => _socket.State;
-
     /// <summary>
     /// Opens the WebSocket, sends connect and the subscribes in one frame, and completes once
     /// every reply arrived. Publications recovered by the subscribes reach the observer first.
     /// </summary>
-    public async Task<Handshake> ConnectAsync(Uri endpoint, HttpMessageInvoker invoker, string? token, IReadOnlyList<SubscribeCommand> subscriptions, CancellationToken cancellationToken)
+    public async Task<Handshake> ConnectAsync(Uri endpoint, IPAddress source, string? token, IReadOnlyList<SubscribeCommand> subscriptions, CancellationToken cancellationToken)
     {
-        await _socket.ConnectAsync(endpoint, invoker, cancellationToken);
+        _socket = await RawWebSocket.ConnectAsync(endpoint, source, cancellationToken);
         _subscribeCommands = [.. subscriptions];
         _handshakeResult = new Handshake();
         _handshake = new TaskCompletionSource<Handshake>(TaskCreationOptions.RunContinuationsAsynchronously);
         _awaitedReplies = 1 + subscriptions.Count;
         _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
-        SendCopy(Frames.ConnectAndSubscribe(1, token, subscriptions));
+        _socket.SendText(Frames.ConnectAndSubscribe(1, token, subscriptions));
         using var registration = cancellationToken.Register(() => _handshake.TrySetCanceled(cancellationToken));
         return await _handshake.Task;
     }
@@ -69,129 +61,43 @@ internal sealed class BenchClient : IAsyncDisposable
     /// <summary>Sets the channel <see cref="Publish"/> writes to.</summary>
     public void PublishTo(string channel) => _publishChannel = Frames.Quoted(channel);
 
-    /// <summary>
-    /// Sends one publish of exactly <paramref name="size"/> data bytes, stamped now. Never
-    /// blocks: if a send is in progress the frame waits behind it.
-    /// </summary>
+    /// <summary>Sends one publish of exactly <paramref name="size"/> data bytes, stamped now.</summary>
     public void Publish(int size, long sequence)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(size + Frames.PublishOverhead(_publishChannel));
-        var length = Frames.Publish(buffer, FirstPublishId + (uint)sequence, _publishChannel, size, Index, sequence, Stopwatch.GetTimestamp());
-        Send(buffer, length, pooled: true);
-    }
-
-    /// <summary>Closes the socket abruptly (no close handshake), as a dying network would.</summary>
-    public void Abort()
-    {
-        _socket.Abort();
-        _stop.Cancel();
-    }
-
-    private void SendCopy(byte[] frame) => Send(frame, frame.Length, pooled: false);
-
-    private void Send(byte[] buffer, int length, bool pooled)
-    {
-        lock (_sendGate)
+        if (_socket is not { } socket)
         {
-            if (_sending)
-            {
-                _sendQueue.Enqueue((buffer, length, pooled));
-                return;
-            }
-
-            _sending = true;
+            return;
         }
 
-        _ = SendLoopAsync(buffer, length, pooled);
-    }
-
-    private async Task SendLoopAsync(byte[] buffer, int length, bool pooled)
-    {
-        while (true)
-        {
-            try
-            {
-                await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, _stop.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-            {
-                // The receive loop reports the end of the connection.
-            }
-            finally
-            {
-                if (pooled)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-
-            lock (_sendGate)
-            {
-                if (!_sendQueue.TryDequeue(out var next))
-                {
-                    _sending = false;
-                    return;
-                }
-
-                (buffer, length, pooled) = next;
-            }
-        }
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        int? closeCode = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(RawWebSocket.HeaderRoom + size + Frames.PublishOverhead(_publishChannel));
         try
         {
-            while (true)
-            {
-                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, _stop.Token);
-                if (peek.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
-                try
-                {
-                    var length = 0;
-                    ValueWebSocketReceiveResult result;
-                    do
-                    {
-                        if (length == buffer.Length)
-                        {
-                            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, length).CopyTo(larger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = larger;
-                        }
-
-                        result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
-                        length += result.Count;
-                    }
-                    while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        break;
-                    }
-
-                    Dispatch(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
+            var length = Frames.Publish(buffer.AsSpan(RawWebSocket.HeaderRoom), FirstPublishId + (uint)sequence, _publishChannel, size, Index, sequence, Stopwatch.GetTimestamp());
+            socket.SendText(buffer, length);
         }
         finally
         {
-            closeCode = (int?)_socket.CloseStatus;
-            _handshake?.TrySetException(new WebSocketException($"connection closed during the handshake ({closeCode})"));
-            _observer.OnClosed(this, closeCode);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Drops the connection abruptly (a reset, no close handshake), as a dying network would.</summary>
+    public void Abort() => _socket?.Abort();
+
+    private async Task ReceiveLoopAsync()
+    {
+        try
+        {
+            await _socket!.ReceiveAsync(Dispatch, _stop.Token);
+        }
+        finally
+        {
+            var closeCode = _socket!.CloseStatus;
+            _handshake?.TrySetException(new IOException($"connection closed during the handshake ({closeCode})"));
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                _observer.OnClosed(this, closeCode);
+            }
         }
     }
 
@@ -204,7 +110,7 @@ internal sealed class BenchClient : IAsyncDisposable
             {
                 case IncomingKind.Ping:
                     Interlocked.Increment(ref _pings);
-                    Send(Pong, Pong.Length, pooled: false);
+                    _socket!.SendText("{}"u8);
                     break;
                 case IncomingKind.Publication:
                     _observer.OnPublication(this, frame.Channel, frame.Publication, receivedAt, recovered: false);
@@ -218,8 +124,6 @@ internal sealed class BenchClient : IAsyncDisposable
             }
         }
     }
-
-    private static readonly byte[] Pong = "{}"u8.ToArray();
 
     private void OnHandshakeReply(ref IncomingFrame frame, long receivedAt)
     {
@@ -271,23 +175,19 @@ internal sealed class BenchClient : IAsyncDisposable
         return null;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the connection with a close frame and waits (briefly) for the server's.</summary>
+    public void Dispose()
     {
-        if (_socket.State == WebSocketState.Open)
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            try
+            _socket?.Close();
+            if (!_receiving.Wait(TimeSpan.FromSeconds(2)))
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-            {
+                _stop.Cancel();
             }
         }
 
-        _stop.Cancel();
-        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
+        _socket?.Dispose();
         _stop.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Realtime.Bench.Clients;
 
@@ -8,47 +7,22 @@ namespace Realtime.Bench.Clients;
 /// gives each (source address, destination) pair its own ~28,000 ephemeral ports, so tens of
 /// thousands of sockets to one gateway port need several source addresses.
 /// </summary>
-internal sealed class SourceAddresses : IDisposable
+internal sealed class SourceAddresses
 {
-    private readonly HttpMessageInvoker[] _invokers;
+    private readonly IPAddress[] _addresses;
     private int _next;
 
     public SourceAddresses(int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 250);
-        _invokers = new HttpMessageInvoker[count];
+        _addresses = new IPAddress[count];
         for (var i = 0; i < count; i++)
         {
-            var source = new IPAddress([127, 0, 0, (byte)(i + 1)]);
-            _invokers[i] = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = (context, cancellationToken) => ConnectFromAsync(source, context, cancellationToken) });
+            _addresses[i] = new IPAddress([127, 0, 0, (byte)(i + 1)]);
         }
     }
 
-    /// <summary>The HTTP stack the next WebSocket opens its connection through, round-robin over the addresses.</summary>
-    public HttpMessageInvoker Next() => _invokers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_invokers.Length)];
-
-    private static async ValueTask<Stream> ConnectFromAsync(IPAddress source, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            socket.Bind(new IPEndPoint(source, 0));
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var invoker in _invokers)
-        {
-            invoker.Dispose();
-        }
-    }
+    /// <summary>The address the next socket binds to, round-robin.</summary>
+    public IPAddress Next() => _addresses[(int)((uint)Interlocked.Increment(ref _next) % (uint)_addresses.Length)];
 }

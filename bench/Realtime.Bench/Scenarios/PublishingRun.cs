@@ -106,20 +106,20 @@ internal sealed class PublishingRun : IAsyncDisposable
         }
         catch
         {
-            await client.DisposeAsync();
+            client.Dispose();
             throw;
         }
 
         if (!handshake.Succeeded)
         {
-            await client.DisposeAsync();
+            client.Dispose();
             throw new InvalidOperationException($"client {index}: connect error {handshake.ConnectError}, subscribe errors {string.Join(",", handshake.Subscriptions.Select(s => s.ErrorCode))}");
         }
 
         var previous = Interlocked.Exchange(ref _clients[index], client);
         if (previous is not null)
         {
-            _ = previous.DisposeAsync().AsTask();
+            _ = Task.Run(previous.Dispose, CancellationToken.None);
         }
 
         return handshake;
@@ -218,12 +218,13 @@ internal sealed class PublishingRun : IAsyncDisposable
     {
         Observer.Finishing = true;
         await StopPublishingAsync();
+        // Close every connection first, then wait for the servers' close frames together.
         var closing = new List<Task>(_clients.Length);
         foreach (var client in _clients)
         {
             if (client is not null)
             {
-                closing.Add(client.DisposeAsync().AsTask());
+                closing.Add(Task.Run(client.Dispose, CancellationToken.None));
             }
         }
 
