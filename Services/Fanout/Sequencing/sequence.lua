@@ -39,14 +39,15 @@ for i = 1, #KEYS / 3 do
         if metaTtl > 0 then
           redis.call('EXPIRE', meta, metaTtl)
         end
-        redis.call('XADD', history, 'MAXLEN', size, string.format('%d-1', offset), 'd', payload)
+        redis.call('XADD', history, 'MAXLEN', size, offset .. '-1', 'd', payload)
         redis.call('EXPIRE', history, ARGV[4 * i + 2])
       end
     end
 
     if status == 1 then
       redis.call('SET', marker, offset, 'EX', dedupTtl)
-      local message = string.format('%d', offset) .. ' ' .. epoch .. '\n' .. payload
+      -- One concatenation (Lua joins the whole chain at once); offsets print exactly below 2^53.
+      local message = offset .. ' ' .. epoch .. '\n' .. payload
       if sharded then
         redis.call('SPUBLISH', ARGV[4 * i + 3], message)
       else

@@ -176,18 +176,22 @@ internal sealed class BenchClient : IDisposable
     }
 
     /// <summary>Closes the connection with a close frame and waits (briefly) for the server's.</summary>
-    public void Dispose()
+    public async Task CloseAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             _socket?.Close();
-            if (!_receiving.Wait(TimeSpan.FromSeconds(2)))
-            {
-                _stop.Cancel();
-            }
+            await _receiving.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        Dispose();
+    }
+
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _closed, 1);
+        _stop.Cancel();
         _socket?.Dispose();
-        _stop.Dispose();
     }
 }

@@ -11,8 +11,8 @@ namespace Realtime.Bench.Clients;
 /// </summary>
 internal static class BenchPayload
 {
-    /// <summary>Room for the largest sender, sequence and timestamp.</summary>
-    public const int MinimumSize = 64;
+    /// <summary>Room for the longest sender, sequence and timestamp (74 bytes of JSON around them) and some padding.</summary>
+    public const int MinimumSize = 80;
 
     /// <summary>Writes the data into <paramref name="destination"/>; returns its length (always <paramref name="size"/>).</summary>
     public static int Write(Span<byte> destination, int size, int sender, long sequence, long timestamp)

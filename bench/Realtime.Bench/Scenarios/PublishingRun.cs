@@ -119,7 +119,7 @@ internal sealed class PublishingRun : IAsyncDisposable
         var previous = Interlocked.Exchange(ref _clients[index], client);
         if (previous is not null)
         {
-            _ = Task.Run(previous.Dispose, CancellationToken.None);
+            _ = previous.CloseAsync();
         }
 
         return handshake;
@@ -224,7 +224,7 @@ internal sealed class PublishingRun : IAsyncDisposable
         {
             if (client is not null)
             {
-                closing.Add(Task.Run(client.Dispose, CancellationToken.None));
+                closing.Add(client.CloseAsync());
             }
         }
 
