@@ -24,6 +24,7 @@ internal sealed class GatewayNode(
     PresenceReporter presence,
     PresenceClient presenceQueries,
     HistoryClient history,
+    StreamRecovery recovery,
     ITokenVerifier tokens,
     ProxyClient proxies,
     SessionRegistry sessions,
@@ -47,6 +48,8 @@ internal sealed class GatewayNode(
     public PresenceClient PresenceQueries { get; } = presenceQueries;
 
     public HistoryClient History { get; } = history;
+
+    public StreamRecovery Recovery { get; } = recovery;
 
     public ITokenVerifier Tokens { get; } = tokens;
 

@@ -100,6 +100,14 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainWindow { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Connections waiting to be accepted (the listen backlog; the kernel caps it at somaxconn).
+    /// A gateway that dies sends all its clients to the others at once: a short backlog turns
+    /// that storm into refused connections and longer client back-offs.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int ListenBacklog { get; set; } = 4096;
+
     public string ResolveNodeName() =>
         string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;
 

@@ -40,9 +40,11 @@ void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
 }
 
 var log = Console.Out;
+// Awaits that end on socket I/O resume on the socket event thread (inline completions): the
+// orchestration is forced back onto the thread pool, where blocking for a moment is harmless.
 await using ISystemUnderTest system = commandLine.Targets.Count > 0
     ? new ExternalSystem(commandLine.Targets, commandLine.Watch, commandLine.Secret)
-    : await LocalSystem.StartAsync(commandLine.Gateways, commandLine.ServiceSettings, log);
+    : await LocalSystem.StartAsync(commandLine.Gateways, commandLine.ServiceSettings, log).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 var sources = new SourceAddresses(commandLine.Sources);
 var context = new ScenarioContext(system, sources, log);
 if (commandLine.Command == "serve")
@@ -71,7 +73,9 @@ try
 {
     foreach (var run in BenchMatrix.Runs(commandLine))
     {
-        var result = await run(context, cancellation.Token);
+        // Socket completions run inline on the event thread (see above): the next scenario must
+        // not start there, or a blocking call in it (killing a process) would stall every socket.
+        var result = await run(context, cancellation.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         report.Scenarios.Add(result);
         log.WriteLine();
         log.Write(ReportTable.Render(report with { Scenarios = [result] }));

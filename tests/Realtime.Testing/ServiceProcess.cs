@@ -86,6 +86,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(60), $"{Name} to report healthy");
     }
 
+    /// <summary>SIGKILL without blocking a thread while the process goes away.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed or acknowledged.</summary>
     public void Kill()
     {

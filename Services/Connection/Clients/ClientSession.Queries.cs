@@ -27,7 +27,7 @@ internal sealed partial class ClientSession
                 Reply((id, presence), static (w, s) => ReplyWriter.Presence(w, s.id, s.presence));
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !_closed.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException && !_closed.IsCancellationRequested)
         {
             LogBackendFailed(_node.Logger, e, "presence", channel);
             ReplyError(id, ProtocolError.Internal);
@@ -59,7 +59,7 @@ internal sealed partial class ClientSession
             var result = new HistoryResult(publications, page.Epoch, page.Offset);
             Reply((id, result), static (w, s) => ReplyWriter.History(w, s.id, s.result));
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !_closed.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException && !_closed.IsCancellationRequested)
         {
             LogBackendFailed(_node.Logger, e, "history", request.Channel);
             ReplyError(id, ProtocolError.Internal);

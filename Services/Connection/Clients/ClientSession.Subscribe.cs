@@ -90,8 +90,10 @@ internal sealed partial class ClientSession
             GatewayMetrics.Subscriptions.Add(1);
             return new SubscribeOutcome(subscription, result, null);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is RedisException or TimeoutException or HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException)
         {
+            // A dependency that is down or shedding load (the HTTP clients' resilience limits)
+            // answers this subscribe with a temporary error; the client retries it.
             _subscriptions.TryRemove(channel, out _);
             _node.Hub.Remove(subscription);
             LogSubscribeFailed(_node.Logger, e, channel);
@@ -112,7 +114,7 @@ internal sealed partial class ClientSession
     private async Task<SubscribeResult> RecoverAsync(string channel, ulong offset, string epoch, SubscribeResult result)
     {
         var max = _node.Options.RecoveryMaxPublications;
-        var page = await _node.History.GetAsync(channel, max + 1, offset, epoch, reverse: false, _closed.Token);
+        var page = await _node.Recovery.ReadAfterAsync(channel, offset, epoch, max, _closed.Token);
         result = result with { Recoverable = true, WasRecovering = true, Epoch = page.Epoch, Offset = page.Offset };
         if (page.Unrecoverable || page.Publications.Count > max)
         {

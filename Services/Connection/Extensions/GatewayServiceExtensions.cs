@@ -21,6 +21,8 @@ public static class GatewayServiceExtensions
         builder.AddPublicationLog();
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>((transport, gateway) => transport.Backlog = gateway.Value.ListenBacklog);
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddChannelStreamsWithHistoryTops();
@@ -46,6 +48,8 @@ public static class GatewayServiceExtensions
         builder.Services.AddHttpClient(HistoryClient.HttpClientName, client => client.BaseAddress = new Uri($"http://{ServiceNames.History}"));
         builder.Services.AddSingleton<PresenceClient>();
         builder.Services.AddSingleton<HistoryClient>();
+        builder.Services.AddSingleton<HotWindowReader>();
+        builder.Services.AddSingleton<StreamRecovery>();
         builder.Services.AddSingleton<PresenceReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceReporter>());
         return builder;

@@ -141,7 +141,7 @@ internal sealed partial class PresenceReporter(
 
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException && !cancellationToken.IsCancellationRequested)
         {
             LogReportFailed(e, joins.Count, leaves.Count);
             return false;

@@ -181,7 +181,8 @@ internal sealed class BenchClient : IDisposable
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             _socket?.Close();
-            await _receiving.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Forced off the socket event thread: whatever runs after a close must not block it.
+            await _receiving.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
         }
 
         Dispose();

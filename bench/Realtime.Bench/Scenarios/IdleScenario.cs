@@ -22,8 +22,8 @@ internal static class IdleScenario
         if (context.System.OwnsGateways)
         {
             // A fresh process: what earlier scenarios left in its heap would blur the baseline.
-            context.System.KillGateway(0);
-            await context.System.RestartGatewayAsync(0);
+            await context.System.KillGatewayAsync(0);
+            await context.System.RestartGatewayAsync(0).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
 
         var gateway = context.System.Watched.FirstOrDefault(p => p.Name.StartsWith("gateway", StringComparison.Ordinal));

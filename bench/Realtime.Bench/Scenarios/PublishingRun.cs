@@ -228,7 +228,7 @@ internal sealed class PublishingRun : IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(closing);
+        await Task.WhenAll(closing).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         _stopPublishing?.Dispose();
     }
 }

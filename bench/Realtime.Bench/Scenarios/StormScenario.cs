@@ -61,7 +61,7 @@ internal static class StormScenario
 
         if (kill)
         {
-            await context.System.RestartGatewayAsync(0);
+            await context.System.RestartGatewayAsync(0).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
 
         return result;
@@ -111,7 +111,7 @@ internal static class StormScenario
             _started = Stopwatch.GetTimestamp();
             if (kill)
             {
-                context.System.KillGateway(0);
+                await context.System.KillGatewayAsync(0);
             }
             else
             {
@@ -142,8 +142,10 @@ internal static class StormScenario
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * bound), cancellationToken);
                 try
                 {
+                    // As behind a load balancer: the lost gateway is not asked again; the others in turn.
+                    var target = gateways == 1 ? home : (home + 1 + attempt % (gateways - 1)) % gateways;
                     var position = run.Observer.SubscriberOf(index)!.Position;
-                    var handshake = await run.ConnectAsync(index, (home + 1 + attempt) % gateways, position, cancellationToken);
+                    var handshake = await run.ConnectAsync(index, target, position, cancellationToken);
                     Interlocked.Increment(ref handshake.Subscriptions[0].Recovered ? ref _recovered : ref _notRecovered);
                     Interlocked.Exchange(ref _lastBack, Stopwatch.GetTimestamp());
                     Interlocked.Increment(ref _reconnected);

@@ -13,7 +13,7 @@ internal sealed class ExternalSystem(IReadOnlyList<Uri> gateways, IReadOnlyList<
 
     public bool OwnsGateways => false;
 
-    public void KillGateway(int index) => throw new NotSupportedException("the bench did not start this system's gateways");
+    public Task KillGatewayAsync(int index) => throw new NotSupportedException("the bench did not start this system's gateways");
 
     public Task RestartGatewayAsync(int index) => throw new NotSupportedException("the bench did not start this system's gateways");
 

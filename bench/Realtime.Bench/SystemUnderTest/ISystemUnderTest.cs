@@ -13,11 +13,11 @@ internal interface ISystemUnderTest : IAsyncDisposable
     /// <summary>The HS256 secret gateways verify connection tokens with; null: connect anonymously.</summary>
     string? TokenSecret { get; }
 
-    /// <summary>Whether <see cref="KillGateway"/> is possible (the bench started the gateways).</summary>
+    /// <summary>Whether <see cref="KillGatewayAsync"/> is possible (the bench started the gateways).</summary>
     bool OwnsGateways { get; }
 
-    /// <summary>SIGKILLs a gateway process.</summary>
-    void KillGateway(int index);
+    /// <summary>SIGKILLs a gateway process and waits until it is gone.</summary>
+    Task KillGatewayAsync(int index);
 
     /// <summary>Starts a killed gateway again on its port and waits until it is healthy.</summary>
     Task RestartGatewayAsync(int index);

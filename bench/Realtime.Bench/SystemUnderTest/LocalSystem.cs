@@ -69,7 +69,7 @@ internal sealed class LocalSystem : ISystemUnderTest
     /// <summary>Where each service answers HTTP (health, metrics, server API), and its process id.</summary>
     public IEnumerable<(string Name, Uri Address, int Pid)> Services => _services.Select(s => (s.Name, s.Address, s.ProcessId));
 
-    public void KillGateway(int index) => _gateways[index].Kill();
+    public Task KillGatewayAsync(int index) => _gateways[index].KillAsync();
 
     public Task RestartGatewayAsync(int index) => _gateways[index].StartAsync();
 

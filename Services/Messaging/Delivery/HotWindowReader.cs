@@ -1,13 +1,13 @@
 using System.Globalization;
-using Realtime.Messaging.Delivery;
 using Realtime.Messaging.Publications;
 using StackExchange.Redis;
 
-namespace Realtime.History.Query;
+namespace Realtime.Messaging.Delivery;
 
 /// <summary>
 /// Reads the recent-history window fanout keeps in Redis: a stream per channel whose entry ids
-/// are the publications' offsets (<c>{offset}-1</c>).
+/// are the publications' offsets (<c>{offset}-1</c>). History answers queries from it; gateways
+/// recover resubscribing clients from it directly.
 /// </summary>
 public sealed class HotWindowReader(IConnectionMultiplexer redis)
 {
