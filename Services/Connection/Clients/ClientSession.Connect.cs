@@ -116,7 +116,7 @@ internal sealed partial class ClientSession
 
         foreach (var channel in channels)
         {
-            if (!_node.Namespaces.IsValidName(channel) || _node.Namespaces.Resolve(channel) is not { } options || _subscriptions.ContainsKey(channel))
+            if (!_node.Namespaces.IsValidName(channel) || _node.Namespaces.Resolve(channel) is not { } options || _subscriptions.Contains(channel))
             {
                 continue;
             }

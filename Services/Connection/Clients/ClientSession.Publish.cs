@@ -42,7 +42,7 @@ internal sealed partial class ClientSession
             var rewritten = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
             data = rewritten.IsEmpty ? data : rewritten;
         }
-        else if (!(_node.Options.ClientInsecure || options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.ContainsKey(channel))))
+        else if (!(_node.Options.ClientInsecure || options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.Contains(channel))))
         {
             ReplyError(id, ProtocolError.PermissionDenied);
             return;

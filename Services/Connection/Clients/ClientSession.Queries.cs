@@ -90,7 +90,7 @@ internal sealed partial class ClientSession
             return null;
         }
 
-        if (!_node.Options.ClientInsecure && !(allowedForSubscriber(options) && _subscriptions.ContainsKey(channel)))
+        if (!_node.Options.ClientInsecure && !(allowedForSubscriber(options) && _subscriptions.Contains(channel)))
         {
             ReplyError(id, ProtocolError.PermissionDenied);
             return null;

@@ -68,7 +68,7 @@ internal sealed partial class ClientSession
     /// <summary>A new subscription token (or a sub-refresh proxy answer) extends a subscription's expiry.</summary>
     private async Task HandleSubRefreshAsync(uint id, SubRefreshRequest request)
     {
-        if (!_subscriptions.TryGetValue(request.Channel, out var subscription))
+        if (!_subscriptions.TryGet(request.Channel, out var subscription))
         {
             ReplyError(id, ProtocolError.BadRequest);
             return;

@@ -11,7 +11,7 @@ internal sealed partial class ClientSession
     /// <summary>Subscribes the client on the server's initiative and tells it with a <c>subscribe</c> push.</summary>
     public async Task ServerSubscribeAsync(string channel)
     {
-        if (Identity is null || _disconnect is not null || _subscriptions.ContainsKey(channel)
+        if (Identity is null || _disconnect is not null || _subscriptions.Contains(channel)
             || _node.Namespaces.Resolve(channel) is not { } options || !_node.Namespaces.IsValidName(channel))
         {
             return;

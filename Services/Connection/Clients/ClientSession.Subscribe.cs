@@ -25,7 +25,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (_subscriptions.ContainsKey(channel))
+        if (_subscriptions.Contains(channel))
         {
             ReplyError(id, ProtocolError.AlreadySubscribed);
             return;
@@ -66,7 +66,7 @@ internal sealed partial class ClientSession
             ChannelInfo = grant.ChannelInfo,
             ExpiresAt = grant.ExpiresAt,
         };
-        _subscriptions[channel] = subscription;
+        _subscriptions.Set(subscription);
         try
         {
             // Listen first, then read the position: nothing published in between can be missed,

@@ -22,7 +22,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly WebSocket _socket;
     private readonly GatewayNode _node;
     private readonly ClientOutbox _outbox;
-    private readonly ConcurrentDictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly SessionSubscriptions _subscriptions = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly List<Command> _commands = [];
     private readonly Lock _disconnectGate = new();
@@ -49,21 +49,22 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     /// <summary>Long-lived sessions are registered with the node for heartbeats and drain.</summary>
     internal HeartbeatState Heartbeat { get; } = new();
 
-    public async Task RunAsync(CancellationToken requestAborted)
+    /// <summary>
+    /// Runs the connection until it ends. Reads take no cancellation token (a pending receive
+    /// would hold a registration for the connection's whole idle life): a connection that must
+    /// end is aborted, which ends the read; the client vanishing or Kestrel aborting it does too.
+    /// </summary>
+    public async Task RunAsync()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
         GatewayMetrics.Connections.Add(1);
         _node.Sessions.Add(this);
         try
         {
-            await ReadLoopAsync(linked.Token);
+            await ReadLoopAsync();
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
         {
-        }
-        catch (Exception e) when (e is WebSocketException or IOException)
-        {
-            // The peer vanished; nothing to tell it.
+            // The peer vanished, or the connection was cut off; nothing to tell it.
         }
         finally
         {
@@ -112,6 +113,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         await _outbox.Completion;
         await Task.Delay(CloseHandshakeTimeout);
         CancelQuietly(_closed);
+        _socket.Abort();
     }
 
     /// <summary>Called each second by the heartbeat timer: ends what has expired without a refresh.</summary>
@@ -123,7 +125,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             return;
         }
 
-        foreach (var subscription in _subscriptions.Values)
+        foreach (var subscription in _subscriptions.Snapshot())
         {
             if (subscription.ExpiresAt is { } subscriptionExpiry && subscriptionExpiry <= now)
             {
@@ -155,13 +157,13 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
     }
 
-    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    private async Task ReadLoopAsync()
     {
         var maxFrame = _node.Options.MaxFrameSize;
         while (true)
         {
             // A zero-byte read waits for data without holding a buffer: idle connections cost no buffer memory.
-            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
             if (peek.MessageType == WebSocketMessageType.Close)
             {
                 return;
@@ -170,7 +172,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             if (_disconnect is not null)
             {
                 // Closing: input is read only to reach the client's close frame.
-                if (await DiscardMessageAsync(cancellationToken))
+                if (await DiscardMessageAsync())
                 {
                     return;
                 }
@@ -199,7 +201,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                         buffer = larger;
                     }
 
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
@@ -231,7 +233,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     }
 
     /// <summary>Reads one incoming message to nowhere; true when it was the client's close frame.</summary>
-    private async Task<bool> DiscardMessageAsync(CancellationToken cancellationToken)
+    private async Task<bool> DiscardMessageAsync()
     {
         var scratch = ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -239,7 +241,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             ValueWebSocketReceiveResult result;
             do
             {
-                result = await _socket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
+                result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return true;
@@ -366,9 +368,9 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
 
     private void CleanUp()
     {
-        foreach (var channel in _subscriptions.Keys)
+        foreach (var subscription in _subscriptions.Snapshot())
         {
-            Unsubscribe(channel);
+            Unsubscribe(subscription.Channel);
         }
     }
 

@@ -17,6 +17,11 @@ public static class GatewayServiceExtensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddRealtimeRedisClient();
+        // ASP.NET Core starts an Activity and a logging scope for every request this logger might
+        // write about, and a WebSocket request lasts as long as its connection: at tens of
+        // thousands of idle connections that is real memory for log lines never written (its
+        // request start/stop lines are below Warning). Traces still get their span when exported.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.AddChannelNamespaces();
         builder.AddPublicationLog();
 

@@ -44,7 +44,7 @@ internal static partial class WebSocketEndpoint
         // Keep-alive is ours (protocol pings), not the WebSocket layer's.
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
         using var session = new ClientSession(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
-        await session.RunAsync(context.RequestAborted);
+        await session.RunAsync();
     }
 
     /// <summary>The upgrade request's headers the proxies pass on to the backend (only those configured).</summary>
