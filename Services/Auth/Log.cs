@@ -13,4 +13,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Skipped JWKS key {KeyId}: not an RSA or EC signing key, or malformed")]
     public static partial void JwksKeySkipped(ILogger logger, string? keyId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "HmacSecretKey is {Length} bytes, shorter than the {Minimum} RFC 7518 asks for; accepted because AllowShortHmacKey is on (a short secret can be guessed)")]
+    public static partial void ShortHmacKey(ILogger logger, int length, int minimum);
 }

@@ -17,6 +17,13 @@ public class TokenKeyOptions
     /// </summary>
     public string? HmacSecretKey { get; set; }
 
+    /// <summary>
+    /// Accept an <see cref="HmacSecretKey"/> shorter than 32 bytes (for HS256, HS384 and HS512
+    /// alike), as Centrifugo does, so a team moving over keeps its secret. Off by default: a short
+    /// secret can be brute-forced; the services log a warning at start-up when it is on and used.
+    /// </summary>
+    public bool AllowShortHmacKey { get; set; }
+
     /// <summary>PEM RSA public key (<c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c> or <c>CERTIFICATE</c>) for RS256/RS384/RS512.</summary>
     public string? RsaPublicKeyPem { get; set; }
 
@@ -44,6 +51,7 @@ public class TokenKeyOptions
 
     internal StringBuilder AppendTo(StringBuilder text) => text
         .Append("HmacSecretKey=").Append(Describe(HmacSecretKey))
+        .Append(", AllowShortHmacKey=").Append(AllowShortHmacKey)
         .Append(", RsaPublicKeyPem=").Append(Describe(RsaPublicKeyPem))
         .Append(", EcdsaPublicKeyPem=").Append(Describe(EcdsaPublicKeyPem))
         .Append(", JwksUrl=").Append(Describe(JwksUrl))

@@ -32,9 +32,11 @@ internal static class TokenOptionsValidation
     private static void ValidateKeys(TokenKeyOptions keys, string prefix, List<string> errors)
     {
         if (TokenKeyOptions.IsSet(keys.HmacSecretKey)
-            && Encoding.UTF8.GetByteCount(keys.HmacSecretKey!) < SigningAlgorithms.MinimumHmacSecretBytes)
+            && Encoding.UTF8.GetByteCount(keys.HmacSecretKey!) < SigningAlgorithms.MinimumHmacSecretBytes
+            && !keys.AllowShortHmacKey)
         {
-            errors.Add($"{prefix}HmacSecretKey must be at least {SigningAlgorithms.MinimumHmacSecretBytes} bytes (256 bits) for HS256");
+            errors.Add($"{prefix}HmacSecretKey must be at least {SigningAlgorithms.MinimumHmacSecretBytes} bytes (256 bits) for HS256 " +
+                $"(a shorter one only with {prefix}AllowShortHmacKey)");
         }
 
         if (TokenKeyOptions.IsSet(keys.RsaPublicKeyPem))

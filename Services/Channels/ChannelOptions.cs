@@ -24,6 +24,13 @@ public sealed class ChannelOptions
     /// <summary>Subscribers recover missed publications on resubscribe even when they did not ask.</summary>
     public bool ForceRecovery { get; set; }
 
+    /// <summary>
+    /// Recovery may read beyond the channel's history window, from PostgreSQL (this project's
+    /// extension; off, recovery is bounded by <see cref="HistorySize"/> and <see cref="HistoryTtl"/>
+    /// as in Centrifugo).
+    /// </summary>
+    public bool RecoverFromStorage { get; set; }
+
     /// <summary>The gateway checks each subscriber's stream for gaps and makes it recover.</summary>
     public bool ForcePositioning { get; set; }
 

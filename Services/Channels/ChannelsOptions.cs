@@ -21,6 +21,12 @@ public sealed class ChannelsOptions
     /// <summary>Separates the users of a user-limited channel.</summary>
     public char UserSeparator { get; set; } = ',';
 
+    /// <summary>
+    /// Marks a private channel (<c>$chat:secret</c>): subscribing needs a subscription token,
+    /// whatever the namespace, insecure mode or the subscribe proxy would allow. Empty: none.
+    /// </summary>
+    public string PrivatePrefix { get; set; } = "$";
+
     /// <summary>Longest channel name accepted, in bytes of UTF-8.</summary>
     public int MaxChannelLength { get; set; } = 255;
 }

@@ -108,6 +108,18 @@ public sealed class GatewayOptions
     [Range(1, 65_535)]
     public int ListenBacklog { get; set; } = 4096;
 
+    /// <summary>
+    /// How long after its credentials expire a connection may still refresh before it is closed
+    /// with 3005: the SDKs refresh when the announced <c>ttl</c> runs out, so closing at the
+    /// expiry itself would race them (Centrifugo waits the same 25 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ExpiredCloseDelay { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>The same grace for a subscription's credentials before it is ended with 2501.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ExpiredSubCloseDelay { get; set; } = TimeSpan.FromSeconds(25);
+
     public string ResolveNodeName() =>
         string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;
 

@@ -23,6 +23,24 @@ internal static class Tokens
     public static string Ecdsa(string payloadJson, ECDsa? key = null, string algorithm = SecurityAlgorithms.EcdsaSha256, string? kid = null) =>
         Sign(payloadJson, new SigningCredentials(new ECDsaSecurityKey(key ?? TestKeys.EcP256) { KeyId = kid }, algorithm));
 
+    /// <summary>
+    /// HS256/384/512 computed by hand, for secrets too short for the library to sign with (as
+    /// Centrifugo's documentation examples and older backends produce them).
+    /// </summary>
+    public static string HmacByHand(string payloadJson, string secret, string algorithm = SecurityAlgorithms.HmacSha256)
+    {
+        var signed = $"{Encode($$"""{"alg":"{{algorithm}}","typ":"JWT"}""")}.{Encode(payloadJson)}";
+        var key = Encoding.UTF8.GetBytes(secret);
+        var data = Encoding.ASCII.GetBytes(signed);
+        var signature = algorithm switch
+        {
+            SecurityAlgorithms.HmacSha256 => HMACSHA256.HashData(key, data),
+            SecurityAlgorithms.HmacSha384 => HMACSHA384.HashData(key, data),
+            _ => HMACSHA512.HashData(key, data),
+        };
+        return $"{signed}.{Base64Url.EncodeToString(signature)}";
+    }
+
     /// <summary>An unsecured JWS (RFC 7519 §6): header alg "none", empty or arbitrary signature.</summary>
     public static string Unsigned(string payloadJson, string alg = "none", string signature = "") =>
         $"{Encode($"{{\"alg\":\"{alg}\",\"typ\":\"JWT\"}}")}.{Encode(payloadJson)}.{signature}";

@@ -24,6 +24,19 @@ public sealed class ChannelNamespacesTests
     }
 
     [Fact]
+    public void A_private_channel_is_in_the_namespace_after_its_prefix()
+    {
+        var chat = new ChannelOptions { Presence = true };
+        var options = new ChannelsOptions { Namespaces = { ["chat"] = chat } };
+        var namespaces = Create(options);
+        Assert.Same(chat, namespaces.Resolve("$chat:secret"));
+        Assert.Same(options.Default, namespaces.Resolve("$news"));
+        Assert.True(namespaces.IsPrivate("$chat:secret"));
+        Assert.False(namespaces.IsPrivate("chat:$secret"));
+        Assert.False(Create(new ChannelsOptions { PrivatePrefix = "" }).IsPrivate("$chat:secret"));
+    }
+
+    [Fact]
     public void Channel_in_an_unknown_namespace_resolves_to_nothing()
     {
         Assert.Null(Create(new ChannelsOptions()).Resolve("secret:room"));

@@ -40,6 +40,39 @@ public sealed class GatewayNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rpc_without_an_rpc_backend_is_not_available_108_and_the_connection_stays()
+    {
+        await using var gateway = await GatewayHost.StartAsync(_redis);
+        await using var client = await ConnectedAsync(gateway);
+        var reply = await client.CommandAsync("rpc", new { method = "anything", data = new { } });
+        Assert.Equal(108, reply["error"]!["code"]!.GetValue<int>());
+        Assert.NotNull((await client.CommandAsync("ping", new { }))["ping"]);
+    }
+
+    [Fact]
+    public async Task An_expired_connection_may_refresh_within_the_grace_and_is_closed_with_3005_only_after_it()
+    {
+        var tokens = new TestTokens(new string('k', 64));
+        await using var gateway = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?>
+        {
+            ["Gateway:Token:HmacSecretKey"] = new string('k', 64),
+            ["Gateway:ExpiredCloseDelay"] = "00:00:03",
+        });
+        var connected = System.Diagnostics.Stopwatch.StartNew();
+        await using var idle = await ConnectedAsync(gateway, tokens.Connection("ann", TimeSpan.FromSeconds(1)));
+        await using var refreshing = await ConnectedAsync(gateway, tokens.Connection("bob", TimeSpan.FromSeconds(1)));
+
+        // Past the expiry, as an SDK refreshing when its ttl ran out would be.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var refreshed = await refreshing.CommandAsync("refresh", new { token = tokens.Connection("bob", TimeSpan.FromHours(1)) });
+        Assert.True(refreshed["refresh"] is not null, refreshed.ToJsonString());
+
+        Assert.Equal(3005, await idle.WaitClosedAsync(Timeout));
+        Assert.True(connected.Elapsed >= TimeSpan.FromSeconds(3), $"closed {connected.Elapsed} after connecting, inside the grace");
+        Assert.NotNull((await refreshing.CommandAsync("ping", new { }))["ping"]);
+    }
+
+    [Fact]
     public async Task A_socket_that_never_sends_connect_is_closed_as_stale()
     {
         await using var gateway = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:StaleTimeout"] = "00:00:01" });
@@ -97,6 +130,21 @@ public sealed class GatewayNodeTests : IAsyncLifetime
         var subs = reply["connect"]!["subs"]!.AsObject();
         Assert.True(subs.ContainsKey("news") && subs.ContainsKey("alerts"), reply.ToJsonString());
         Assert.Equal(105, (await client.CommandAsync("subscribe", new { channel = "news" }))["error"]!["code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_private_channel_takes_a_subscription_token_whatever_the_namespace_or_insecure_mode_allow()
+    {
+        var tokens = new TestTokens(new string('k', 64));
+        await using var gateway = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:Token:HmacSecretKey"] = new string('k', 64) });
+        await using var client = await ConnectedAsync(gateway, tokens.Connection("sam"));
+        Assert.Equal(103, (await client.CommandAsync("subscribe", new { channel = "$room" }))["error"]!["code"]!.GetValue<int>());
+        Assert.NotNull((await client.CommandAsync("subscribe", new { channel = "room" }))["subscribe"]);
+        Assert.NotNull((await client.CommandAsync("subscribe", new { channel = "$room", token = tokens.Subscription("sam", "$room") }))["subscribe"]);
+
+        await using var insecure = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:ClientInsecure"] = "true" });
+        await using var anyone = await ConnectedAsync(insecure);
+        Assert.Equal(103, (await anyone.CommandAsync("subscribe", new { channel = "$room" }))["error"]!["code"]!.GetValue<int>());
     }
 
     [Fact]

@@ -91,6 +91,45 @@ public sealed class PresenceSystemTests
         Assert.Equal(108, ErrorCode(await client.CommandAsync("presence", new { channel = unkept })));
     }
 
+    [Fact]
+    public async Task A_client_that_subscribes_and_leaves_within_one_flush_interval_is_not_left_present()
+    {
+        await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
+        var channel = $"{RealtimeSystem.Namespace}:churn-{Guid.NewGuid():N}";
+        await using var watcher = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+        await watcher.CommandAsync("connect", new { });
+        Assert.Null((await watcher.CommandAsync("subscribe", new { channel }))["error"]);
+
+        // Ten clients join and leave at once, their joins and leaves falling into one report.
+        var churned = new List<ProtocolTestClient>();
+        for (var i = 0; i < 10; i++)
+        {
+            var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+            await client.CommandAsync("connect", new { });
+            Assert.Null((await client.CommandAsync("subscribe", new { channel }))["error"]);
+            Assert.Null((await client.CommandAsync("unsubscribe", new { channel }))["error"]);
+            churned.Add(client);
+        }
+
+        // A marker joining after them is reported with or after their changes: once it shows,
+        // theirs have been applied, and only the watcher and the marker may be present.
+        await using var marker = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+        await marker.CommandAsync("connect", new { });
+        Assert.Null((await marker.CommandAsync("subscribe", new { channel }))["error"]);
+        await Eventually.TrueAsync(async () =>
+        {
+            var reply = await watcher.CommandAsync("presence", new { channel });
+            return reply["presence"]?["presence"]?.AsObject().Count >= 2;
+        }, Timeout, "the marker to be present");
+        var present = (await watcher.CommandAsync("presence", new { channel }))["presence"]!["presence"]!.AsObject();
+        Assert.Equal(2, present.Count);
+
+        foreach (var client in churned)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
     private static async Task ExpectPresenceAsync(ProtocolTestClient asker, string channel, int clients, TimeSpan? within = null)
     {
         await Eventually.TrueAsync(async () =>

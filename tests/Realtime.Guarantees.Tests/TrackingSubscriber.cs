@@ -63,8 +63,8 @@ public sealed class TrackingSubscriber : IAsyncDisposable
         }
 
         var reply = recover
-            ? await _client.CommandAsync("subscribe", new { channel = _channel, recover = true, offset = last, epoch = Epoch })
-            : await _client.CommandAsync("subscribe", new { channel = _channel });
+            ? await _client.CommandAsync("subscribe", new { channel = _channel, recoverable = true, recover = true, offset = last, epoch = Epoch })
+            : await _client.CommandAsync("subscribe", new { channel = _channel, recoverable = true });
         var result = reply["subscribe"]?.AsObject() ?? throw new InvalidOperationException($"subscribe failed: {reply}");
         Epoch = result["epoch"]?.GetValue<string>() ?? Epoch;
         LastRecovered = result["recovered"]?.GetValue<bool>() ?? false;

@@ -81,6 +81,15 @@ public sealed class ReplyAndPushWriterTests
         Assert.Equal("""{"id":5,"presence":{"presence":{"c1":{"user":"u1","client":"c1"}}}}""", Encode(presence, (w, p) => ReplyWriter.Presence(w, 5, p)));
         Assert.Equal("""{"id":6,"presence_stats":{"num_clients":2,"num_users":1}}""",
             Encode(new PresenceStatsResult(2, 1), (w, s) => ReplyWriter.PresenceStats(w, 6, s)));
+        Assert.Equal("""{"id":7,"presence_stats":{"num_clients":0,"num_users":0}}""",
+            Encode(new PresenceStatsResult(0, 0), (w, s) => ReplyWriter.PresenceStats(w, 7, s)));
+    }
+
+    [Fact]
+    public void A_history_reply_carries_publications_epoch_and_offset_even_when_empty()
+    {
+        Assert.Equal("""{"id":8,"history":{"publications":[],"epoch":"","offset":0}}""",
+            Encode(new HistoryResult([], "", 0), (w, h) => ReplyWriter.History(w, 8, h)));
     }
 
     [Fact]

@@ -44,7 +44,15 @@ internal sealed class KeySet
         if (TokenKeyOptions.IsSet(options.HmacSecretKey))
         {
             var secret = Encoding.UTF8.GetBytes(options.HmacSecretKey!);
-            keys.Add(new VerificationKey(new SymmetricSecurityKey(secret), SigningAlgorithms.ForHmacSecret(secret.Length), options));
+            if (secret.Length < SigningAlgorithms.MinimumHmacSecretBytes && options.AllowShortHmacKey)
+            {
+                Log.ShortHmacKey(logger, secret.Length, SigningAlgorithms.MinimumHmacSecretBytes);
+                keys.Add(new VerificationKey(new SymmetricSecurityKey(secret), ShortHmacSignature.Algorithms, options, ShortHmacSignature.Validator(secret)));
+            }
+            else
+            {
+                keys.Add(new VerificationKey(new SymmetricSecurityKey(secret), SigningAlgorithms.ForHmacSecret(secret.Length), options));
+            }
         }
 
         if (TokenKeyOptions.IsSet(options.RsaPublicKeyPem))

@@ -10,7 +10,8 @@ internal sealed class VerificationKey
 {
     private readonly string[] _algorithms;
 
-    public VerificationKey(SecurityKey key, string[] algorithms, TokenKeyOptions options)
+    /// <param name="signatureValidator">Replaces the library's signature check (see <see cref="ShortHmacSignature"/>).</param>
+    public VerificationKey(SecurityKey key, string[] algorithms, TokenKeyOptions options, SignatureValidator? signatureValidator = null)
     {
         _algorithms = algorithms;
         Key = key;
@@ -33,6 +34,7 @@ internal sealed class VerificationKey
             ValidIssuer = issuer,
             ValidateIssuerSigningKey = false,
             LogValidationExceptions = false,
+            SignatureValidator = signatureValidator,
         };
     }
 

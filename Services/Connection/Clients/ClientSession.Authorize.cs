@@ -11,8 +11,9 @@ internal sealed partial class ClientSession
     /// <summary>
     /// Decides a subscribe, as Centrifugo does: a valid subscription token, the namespace's
     /// own permissions (open to clients, or a user-limited channel naming this user), or the
-    /// application backend's subscribe proxy. Anything else is denied (103). Replies with the
-    /// error itself and returns null when denied.
+    /// application backend's subscribe proxy. A private channel (<c>$</c>) takes the token and
+    /// nothing else. Anything else is denied (103). Replies with the error itself and returns
+    /// null when denied.
     /// </summary>
     private async Task<SubscribeGrant?> AuthorizeSubscribeAsync(uint id, SubscribeRequest request, ChannelOptions options)
     {
@@ -21,6 +22,12 @@ internal sealed partial class ClientSession
             var token = await VerifyTokenAsync(id, "subscription", InvalidTokenOutcome.PermissionDenied, (request.Token, Identity!.User, request.Channel),
                 static (tokens, s, cancellationToken) => tokens.VerifySubscriptionTokenAsync(s.Token, s.User, s.Channel, cancellationToken));
             return token is null ? null : new SubscribeGrant(token.ExpiresAt, new RawJson(token.Info), RawJson.Empty);
+        }
+
+        if (_node.Namespaces.IsPrivate(request.Channel))
+        {
+            ReplyError(id, ProtocolError.PermissionDenied);
+            return null;
         }
 
         if (_node.Options.ClientInsecure || options.AllowSubscribeForClient || IsUserLimitedFor(request.Channel, options))

@@ -8,12 +8,15 @@ namespace Realtime.Connection.Clients;
 /// <summary>Commands addressed to the application backend rather than to channels: RPCs and asynchronous messages.</summary>
 internal sealed partial class ClientSession
 {
-    /// <summary>An RPC goes to the application backend's RPC proxy; without one the method does not exist (104).</summary>
+    /// <summary>
+    /// An RPC goes to the application backend's RPC proxy; without one RPC is not available here
+    /// (108, as Centrifugo answers). Whether a method exists (104) is the backend's to say.
+    /// </summary>
     private async Task HandleRpcAsync(uint id, RpcRequest request)
     {
         if (_node.Proxies.Options.RpcEndpoint is not { } endpoint)
         {
-            ReplyError(id, ProtocolError.MethodNotFound);
+            ReplyError(id, ProtocolError.NotAvailable);
             return;
         }
 

@@ -60,7 +60,11 @@ internal sealed partial class ClientSession
     /// </summary>
     private async Task<SubscribeOutcome> SubscribeAsync(string channel, ChannelOptions options, SubscribeRequest request, SubscribeGrant grant)
     {
-        var subscription = new ChannelSubscription(channel, this, positioned: options.ForcePositioning || (request.Positioned && options.HistoryEnabled))
+        // Recovery is on where the namespace forces it or the client asks for it; a recoverable
+        // subscription is always positioned (gaps in its live stream make it recover).
+        var recoveryOn = options.HistoryEnabled && (options.ForceRecovery || request.Recoverable);
+        var positioned = recoveryOn || (options.HistoryEnabled && (options.ForcePositioning || request.Positioned));
+        var subscription = new ChannelSubscription(channel, this, positioned)
         {
             PushJoinLeave = options.ForcePushJoinLeave || (options.JoinLeave && request.JoinLeave),
             ChannelInfo = grant.ChannelInfo,
@@ -81,10 +85,20 @@ internal sealed partial class ClientSession
             };
             if (options.HistoryEnabled)
             {
-                var recover = request.Recover || options.ForceRecovery;
-                result = recover && request.Epoch is { Length: > 0 }
-                    ? await RecoverAsync(channel, request.Offset, request.Epoch, result)
-                    : await PositionAsync(channel, result with { WasRecovering = recover });
+                result = recoveryOn && request.Recover
+                    ? await RecoverAsync(channel, request.Offset, request.Epoch ?? "", options.RecoverFromStorage, result)
+                    : await PositionAsync(channel, result with { Recoverable = recoveryOn });
+            }
+
+            // Only a client that asked to recover hears that it was recovering (as Centrifugo answers).
+            result = result with { WasRecovering = request.Recover };
+            if (request.Recover && !result.Recovered && (request.Flag & RejectUnrecoveredFlag) != 0)
+            {
+                // The client keeps its own state (the SDKs' getState) and reloads it on 112
+                // rather than continue from a position with a gap.
+                _subscriptions.TryRemove(channel, out _);
+                _node.Hub.Remove(subscription);
+                return new SubscribeOutcome(null, null, ProtocolError.UnrecoverablePosition);
             }
 
             GatewayMetrics.Subscriptions.Add(1);
@@ -101,21 +115,24 @@ internal sealed partial class ClientSession
         }
     }
 
+    /// <summary>Subscribe flag bit the SDKs set when they supply their own stream position.</summary>
+    private const long RejectUnrecoveredFlag = 2;
+
     private async Task<SubscribeResult> PositionAsync(string channel, SubscribeResult result)
     {
         var top = await _node.Streams.GetPositionAsync(channel);
-        return result with { Recoverable = true, Epoch = top.Epoch, Offset = top.Offset };
+        return result with { Epoch = top.Epoch, Offset = top.Offset };
     }
 
     /// <summary>
     /// Recovery: the publications after (offset, epoch), in order, inside the reply — or
     /// <c>recovered: false</c> when the epoch changed or the gap is longer than allowed.
     /// </summary>
-    private async Task<SubscribeResult> RecoverAsync(string channel, ulong offset, string epoch, SubscribeResult result)
+    private async Task<SubscribeResult> RecoverAsync(string channel, ulong offset, string epoch, bool fromStorage, SubscribeResult result)
     {
         var max = _node.Options.RecoveryMaxPublications;
-        var page = await _node.Recovery.ReadAfterAsync(channel, offset, epoch, max, _closed.Token);
-        result = result with { Recoverable = true, WasRecovering = true, Epoch = page.Epoch, Offset = page.Offset };
+        var page = await _node.Recovery.ReadAfterAsync(channel, offset, epoch, max, fromStorage, _closed.Token);
+        result = result with { Recoverable = true, Epoch = page.Epoch, Offset = page.Offset };
         if (page.Unrecoverable || page.Publications.Count > max)
         {
             GatewayMetrics.RecordRecovery(recovered: false);

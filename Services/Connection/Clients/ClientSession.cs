@@ -116,10 +116,13 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         _socket.Abort();
     }
 
-    /// <summary>Called each second by the heartbeat timer: ends what has expired without a refresh.</summary>
+    /// <summary>
+    /// Called each second by the heartbeat timer: ends what expired and was not refreshed within
+    /// the grace period after its expiry.
+    /// </summary>
     public void CheckExpiry(DateTimeOffset now)
     {
-        if (Identity?.ExpiresAt is { } expiresAt && expiresAt <= now)
+        if (Identity?.ExpiresAt is { } expiresAt && expiresAt + _node.Options.ExpiredCloseDelay <= now)
         {
             Disconnect(Protocol.Codes.Disconnect.Expired);
             return;
@@ -127,7 +130,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
 
         foreach (var subscription in _subscriptions.Snapshot())
         {
-            if (subscription.ExpiresAt is { } subscriptionExpiry && subscriptionExpiry <= now)
+            if (subscription.ExpiresAt is { } subscriptionExpiry && subscriptionExpiry + _node.Options.ExpiredSubCloseDelay <= now)
             {
                 ServerUnsubscribe(subscription.Channel, Protocol.Codes.Unsubscribe.Expired);
             }

@@ -21,8 +21,7 @@ internal sealed partial class PresenceReporter(
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Channel, string Client), PresenceEntry> _present = [];
-    private List<PresenceEntry> _joins = [];
-    private List<PresenceLeave> _leaves = [];
+    private readonly PendingPresenceChanges _pending = new();
     private readonly string _node = options.Value.ResolveNodeName();
 
     public void Join(string channel, string client, ClientIdentity identity, Protocol.RawJson channelInfo)
@@ -31,7 +30,7 @@ internal sealed partial class PresenceReporter(
         lock (_gate)
         {
             _present[(channel, client)] = entry;
-            _joins.Add(entry);
+            _pending.Join(entry);
         }
     }
 
@@ -40,7 +39,7 @@ internal sealed partial class PresenceReporter(
         lock (_gate)
         {
             _present.Remove((channel, client));
-            _leaves.Add(new PresenceLeave(channel, client));
+            _pending.Leave(channel, client);
         }
     }
 
@@ -66,8 +65,7 @@ internal sealed partial class PresenceReporter(
             List<PresenceEntry> refreshes = [];
             lock (_gate)
             {
-                (joins, _joins) = (_joins, []);
-                (leaves, _leaves) = (_leaves, []);
+                (joins, leaves) = _pending.TakeAll();
                 if (DateTime.UtcNow >= nextRefresh)
                 {
                     refreshes = [.. _present.Values];
@@ -86,9 +84,7 @@ internal sealed partial class PresenceReporter(
             {
                 lock (_gate)
                 {
-                    // Keep the order: what failed goes before what arrived since.
-                    _joins.InsertRange(0, joins);
-                    _leaves.InsertRange(0, leaves);
+                    _pending.Restore(joins, leaves);
                 }
             }
         }
@@ -110,7 +106,7 @@ internal sealed partial class PresenceReporter(
         _finalFlushDone = true;
         lock (_gate)
         {
-            return _joins.Count + _leaves.Count > 0;
+            return _pending.Count > 0;
         }
     }
 
@@ -119,7 +115,8 @@ internal sealed partial class PresenceReporter(
         var client = httpClients.CreateClient(Backends.PresenceClient.HttpClientName);
         try
         {
-            // Leaves first in their own report: a client that left and rejoined ends up present.
+            // One change per client and channel (see PendingPresenceChanges), so the order of
+            // the reports does not matter; leaves go first all the same.
             for (var i = 0; i < Math.Max(1, leaves.Count); i += MaxBatch)
             {
                 var report = new PresenceReport(_node, [], leaves.GetRange(i, Math.Min(MaxBatch, leaves.Count - i)), []);

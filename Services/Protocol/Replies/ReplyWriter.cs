@@ -156,8 +156,9 @@ public static class ReplyWriter
         w.WriteStartObject();
         w.WriteNumber("id"u8, id);
         w.WriteStartObject("presence_stats"u8);
-        if (result.NumClients > 0) w.WriteNumber("num_clients"u8, result.NumClients);
-        if (result.NumUsers > 0) w.WriteNumber("num_users"u8, result.NumUsers);
+        // Both numbers always, zeros included, as Centrifugo sends them.
+        w.WriteNumber("num_clients"u8, result.NumClients);
+        w.WriteNumber("num_users"u8, result.NumUsers);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -167,19 +168,16 @@ public static class ReplyWriter
         w.WriteStartObject();
         w.WriteNumber("id"u8, id);
         w.WriteStartObject("history"u8);
-        if (result.Publications.Count > 0)
+        // Every field always, empty ones included: SDKs read the stream position from any reply.
+        w.WriteStartArray("publications"u8);
+        foreach (var publication in result.Publications)
         {
-            w.WriteStartArray("publications"u8);
-            foreach (var publication in result.Publications)
-            {
-                ProtocolJson.WritePublication(w, publication);
-            }
-
-            w.WriteEndArray();
+            ProtocolJson.WritePublication(w, publication);
         }
 
-        if (result.Epoch.Length > 0) w.WriteString("epoch"u8, result.Epoch);
-        if (result.Offset > 0) w.WriteNumber("offset"u8, result.Offset);
+        w.WriteEndArray();
+        w.WriteString("epoch"u8, result.Epoch);
+        w.WriteNumber("offset"u8, result.Offset);
         w.WriteEndObject();
         w.WriteEndObject();
     }
