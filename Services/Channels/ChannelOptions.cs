@@ -52,6 +52,22 @@ public sealed class ChannelOptions
     /// <summary>Channels ending in <c>#user1,user2</c> may be subscribed to by the users they name.</summary>
     public bool AllowUserLimitedChannels { get; set; }
 
+    /// <summary>
+    /// Delta compressions subscribers may ask for (<c>fossil</c> is the one there is); a subscriber
+    /// that asks for one listed here gets <c>delta: true</c> and its publications as deltas.
+    /// </summary>
+    public List<string> AllowedDeltaTypes { get; set; } = [];
+
+    /// <summary>
+    /// Publications of the namespace are sent as fossil deltas against the channel's previous one to
+    /// the subscribers that negotiated delta (without it they get every payload in full).
+    /// </summary>
+    public bool DeltaPublish { get; set; }
+
+    /// <summary>Whether a subscriber asking for <paramref name="deltaType"/> gets it.</summary>
+    public bool AllowsDelta(string? deltaType) =>
+        !string.IsNullOrEmpty(deltaType) && AllowedDeltaTypes.Contains(deltaType, StringComparer.Ordinal);
+
     /// <summary>Subscriptions are decided by the application backend's subscribe proxy.</summary>
     public bool ProxySubscribe { get; set; }
 

@@ -4,7 +4,7 @@ internal static class ChannelsOptionsValidation
 {
     public const string Rules =
         "Channels: namespace names are 1-64 letters, digits, '-', '_' or '.'; HistorySize and HistoryTtl are both set or both unset and not negative; " +
-        "ForceRecovery, RecoverFromStorage and ForcePositioning need history; MaxChannelLength is 1-1024.";
+        "ForceRecovery, RecoverFromStorage and ForcePositioning need history; AllowedDeltaTypes holds only \"fossil\"; MaxChannelLength is 1-1024.";
 
     public static bool IsValid(ChannelsOptions options)
     {
@@ -35,6 +35,7 @@ internal static class ChannelsOptionsValidation
         && (channel.HistorySize > 0) == (channel.HistoryTtl > TimeSpan.Zero)
         && (!channel.ForceRecovery || channel.HistoryEnabled)
         && (!channel.RecoverFromStorage || channel.HistoryEnabled)
+        && channel.AllowedDeltaTypes.TrueForAll(type => type == "fossil")
         && (!channel.ForcePositioning || channel.HistoryEnabled);
 
     private static bool IsValidNamespaceName(string name)

@@ -88,17 +88,40 @@ public sealed class ChannelSubscriptionTests
         var without = new ChannelSubscription("c", doesNot);
         foreach (var subscription in new[] { withEvents, without })
         {
-            subscription.DeliverPresenceEvent(Frame("join"));
+            subscription.DeliverPresenceEvent(Encoding.UTF8.GetBytes("join"));
             subscription.Deliver(Frame("p1"), 1, "e");
             subscription.Activate(0, "e");
-            subscription.DeliverPresenceEvent(Frame("leave"));
+            subscription.DeliverPresenceEvent(Encoding.UTF8.GetBytes("leave"));
         }
 
         Assert.Equal(["join", "p1", "leave"], wants.Pushed);
         Assert.Equal(["p1"], doesNot.Pushed);
     }
 
-    private static ReadOnlyMemory<byte> Frame(string text) => Encoding.UTF8.GetBytes(text);
+    private static long _sequence;
+
+    private static PublicationFrames Frame(string text) => new(Encoding.UTF8.GetBytes(text), Interlocked.Increment(ref _sequence));
+
+    [Fact]
+    public void A_delta_subscriber_gets_the_delta_only_when_its_last_publication_is_the_base()
+    {
+        var subscriber = new RecordingSubscriber();
+        var subscription = new ChannelSubscription("c", subscriber) { Delta = true };
+        subscription.Activate(0, "e");
+
+        PublicationFrames Publication(int sequence) => new(Encoding.UTF8.GetBytes($"json{sequence}"), sequence)
+        {
+            FullString = Encoding.UTF8.GetBytes($"full{sequence}"),
+            Delta = sequence == 1 ? default : Encoding.UTF8.GetBytes($"delta{sequence}"),
+        };
+
+        subscription.Deliver(Publication(1), 1, "e"); // no base yet
+        subscription.Deliver(Publication(2), 2, "e"); // base is 1, which it has
+        subscription.Deliver(Publication(4), 3, "e"); // the node's 3 never reached it: full
+        subscription.Deliver(Publication(5), 4, "e");
+
+        Assert.Equal(["full1", "delta2", "full4", "delta5"], subscriber.Pushed);
+    }
 
     private sealed class RecordingSubscriber : ISubscriber
     {

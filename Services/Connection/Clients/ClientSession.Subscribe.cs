@@ -66,6 +66,7 @@ internal sealed partial class ClientSession
         var positioned = recoveryOn || (options.HistoryEnabled && (options.ForcePositioning || request.Positioned));
         var subscription = new ChannelSubscription(channel, this, positioned)
         {
+            Delta = options.AllowsDelta(request.Delta),
             PushJoinLeave = options.ForcePushJoinLeave || (options.JoinLeave && request.JoinLeave),
             ChannelInfo = grant.ChannelInfo,
             ExpiresAt = grant.ExpiresAt,
@@ -82,6 +83,7 @@ internal sealed partial class ClientSession
                 Expires = grant.ExpiresAt is not null,
                 Ttl = grant.TtlSeconds(_node.Time),
                 Data = grant.Data,
+                Delta = subscription.Delta,
             };
             if (options.HistoryEnabled)
             {
@@ -142,7 +144,10 @@ internal sealed partial class ClientSession
         var publications = new Publication[page.Publications.Count];
         for (var i = 0; i < publications.Length; i++)
         {
-            publications[i] = page.Publications[i].ToClientPublication();
+            // A delta subscriber gets recovered payloads in full, as strings: each is its next base.
+            publications[i] = result.Delta
+                ? page.Publications[i].ToClientPublication() with { Form = PublicationDataForm.FullString }
+                : page.Publications[i].ToClientPublication();
         }
 
         GatewayMetrics.RecordRecovery(recovered: true);

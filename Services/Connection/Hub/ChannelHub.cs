@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Realtime.Channels;
 using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Publications;
 using Realtime.Protocol;
+using Realtime.Protocol.Delta;
 using Realtime.Protocol.Replies;
 using StackExchange.Redis;
 
@@ -9,9 +12,11 @@ namespace Realtime.Connection.Hub;
 
 /// <summary>
 /// The node's channels and their local subscribers. A publication arriving from Redis is
-/// decoded and encoded as a push once, and the same bytes are queued to every subscriber.
+/// decoded and encoded as a push once, and the same bytes are queued to every subscriber; where
+/// subscribers negotiated delta compression, the delta against the channel's previous
+/// publication is also computed once, here, for all of them.
 /// </summary>
-internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<ChannelHub> logger)
+internal sealed partial class ChannelHub(DeliveryListener listener, ChannelNamespaces namespaces, ILogger<ChannelHub> logger)
 {
     private readonly ConcurrentDictionary<string, HubChannel> _channels = new(StringComparer.Ordinal);
 
@@ -37,7 +42,7 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
     {
         while (true)
         {
-            var channel = _channels.GetOrAdd(subscription.Channel, static name => new HubChannel(name));
+            var channel = _channels.GetOrAdd(subscription.Channel, static (name, namespaces) => new HubChannel(name, namespaces.Resolve(name)?.DeltaPublish == true), namespaces);
             Task<ChannelMessageQueue> ready;
             lock (channel)
             {
@@ -118,10 +123,10 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
         var subscribers = channel.Subscribers;
         if (delivery.Publication is { } sequenced)
         {
-            var frame = FrameEncoder.Encode(sequenced, static (w, s) => PushWriter.Publication(w, s.Publication.Channel, s.ToClientPublication()));
+            var frames = Frames(channel, sequenced, subscribers);
             foreach (var subscription in subscribers)
             {
-                subscription.Deliver(frame, sequenced.Offset, sequenced.Epoch);
+                subscription.Deliver(frames, sequenced.Offset, sequenced.Epoch);
             }
 
             Telemetry.GatewayDelivery.Record(sequenced, subscribers.Length);
@@ -137,6 +142,53 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
         }
     }
 
+    /// <summary>
+    /// The publication's frames. Runs on the channel's delivery queue, one publication after
+    /// another, so the channel's previous payload (the delta base) needs no lock.
+    /// </summary>
+    private static PublicationFrames Frames(HubChannel channel, SequencedPublication sequenced, ImmutableArray<ChannelSubscription> subscribers)
+    {
+        var publication = sequenced.ToClientPublication();
+        var json = FrameEncoder.Encode((sequenced.Publication.Channel, publication), static (w, s) => PushWriter.Publication(w, s.Channel, s.publication));
+        var frames = new PublicationFrames(json, ++channel.Sequence);
+        if (!AnyDelta(subscribers))
+        {
+            channel.PreviousData = default;
+            return frames;
+        }
+
+        var data = publication.Data.Utf8;
+        var full = FrameEncoder.Encode((sequenced.Publication.Channel, publication with { Form = PublicationDataForm.FullString }),
+            static (w, s) => PushWriter.Publication(w, s.Channel, s.Item2));
+        ReadOnlyMemory<byte> deltaFrame = default;
+        if (channel.DeltaPublish && !channel.PreviousData.IsEmpty)
+        {
+            var delta = FossilDelta.Create(channel.PreviousData.Span, data.Span);
+            if (delta.Length < data.Length)
+            {
+                deltaFrame = FrameEncoder.Encode((sequenced.Publication.Channel, publication with { Form = PublicationDataForm.Delta, DeltaBytes = delta }),
+                    static (w, s) => PushWriter.Publication(w, s.Channel, s.Item2));
+            }
+        }
+
+        // The payload is a slice of this delivery's own message, never reused: no copy needed.
+        channel.PreviousData = data;
+        return frames with { FullString = full, Delta = deltaFrame };
+    }
+
+    private static bool AnyDelta(ImmutableArray<ChannelSubscription> subscribers)
+    {
+        foreach (var subscription in subscribers)
+        {
+            if (subscription.Delta)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Tells every node's subscribers that a client joined or left, in order with the channel's publications.</summary>
     public async Task PublishPresenceEventAsync(string channel, byte[] message)
     {
@@ -150,9 +202,14 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ILogger<Chan
         }
     }
 
-    private sealed class HubChannel(string name)
+    private sealed class HubChannel(string name, bool deltaPublish)
     {
         public string Name { get; } = name;
+        public bool DeltaPublish { get; } = deltaPublish;
+        /// <summary>Publications delivered on this node so far (touched only by the delivery queue).</summary>
+        public long Sequence { get; set; }
+        /// <summary>The previous publication's payload while some subscriber negotiated delta.</summary>
+        public ReadOnlyMemory<byte> PreviousData { get; set; }
         public ImmutableArray<ChannelSubscription> Subscribers { get; set; } = [];
         public Task<ChannelMessageQueue>? Ready { get; set; }
         public bool Closed { get; set; }

@@ -12,8 +12,10 @@ namespace Realtime.Connection.Hub;
 internal sealed class ChannelSubscription(string channel, ISubscriber subscriber, bool positioned = false)
 {
     private readonly Lock _gate = new();
-    private List<(ReadOnlyMemory<byte> Frame, ulong Offset, string? Epoch)>? _heldBack = [];
+    // A held-back publication (Publication set) or join/leave push (PresenceFrame).
+    private List<(PublicationFrames? Publication, ReadOnlyMemory<byte> PresenceFrame, ulong Offset, string? Epoch)>? _heldBack = [];
     private ulong _lastOffset;
+    private long _lastSequence;
     private string? _epoch;
     private bool _broken;
 
@@ -22,6 +24,9 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
     public ISubscriber Subscriber { get; } = subscriber;
 
     public bool Positioned { get; } = positioned;
+
+    /// <summary>Whether this subscriber negotiated fossil delta compression.</summary>
+    public bool Delta { get; init; }
 
     /// <summary>Whether this subscriber receives join and leave pushes.</summary>
     public bool PushJoinLeave { get; init; }
@@ -39,17 +44,17 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
     }
 
     /// <summary>Called by the hub for each live publication, from Redis' delivery thread.</summary>
-    public void Deliver(ReadOnlyMemory<byte> frame, ulong offset, string epoch)
+    public void Deliver(PublicationFrames frames, ulong offset, string epoch)
     {
         lock (_gate)
         {
             if (_heldBack is not null)
             {
-                _heldBack.Add((frame, offset, epoch));
+                _heldBack.Add((frames, default, offset, epoch));
                 return;
             }
 
-            PushInOrder(frame, offset, epoch);
+            PushInOrder(frames, offset, epoch);
         }
     }
 
@@ -65,7 +70,7 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
         {
             if (_heldBack is not null)
             {
-                _heldBack.Add((frame, 0, null));
+                _heldBack.Add((null, frame, 0, null));
                 return;
             }
 
@@ -89,21 +94,21 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
             _epoch = string.IsNullOrEmpty(epoch) ? null : epoch;
             var held = _heldBack!;
             _heldBack = null;
-            foreach (var (frame, offset, heldEpoch) in held)
+            foreach (var (publication, presenceFrame, offset, heldEpoch) in held)
             {
-                if (heldEpoch is null)
+                if (publication is null)
                 {
-                    Subscriber.Push(frame);
+                    Subscriber.Push(presenceFrame);
                 }
                 else
                 {
-                    PushInOrder(frame, offset, heldEpoch);
+                    PushInOrder(publication, offset, heldEpoch!);
                 }
             }
         }
     }
 
-    private void PushInOrder(ReadOnlyMemory<byte> frame, ulong offset, string epoch)
+    private void PushInOrder(PublicationFrames frames, ulong offset, string epoch)
     {
         if (_broken)
         {
@@ -112,7 +117,7 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
 
         if (offset == 0)
         {
-            Subscriber.Push(frame);
+            Subscriber.Push(FrameFor(frames));
             return;
         }
 
@@ -136,7 +141,23 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
 
         _lastOffset = offset;
         _epoch ??= epoch;
-        Subscriber.Push(frame);
+        Subscriber.Push(FrameFor(frames));
+    }
+
+    /// <summary>
+    /// The plain push, or for a delta subscriber the delta when its base is the publication this
+    /// subscriber received last (else the full payload, its new base).
+    /// </summary>
+    private ReadOnlyMemory<byte> FrameFor(PublicationFrames frames)
+    {
+        if (!Delta)
+        {
+            return frames.Json;
+        }
+
+        var frame = !frames.Delta.IsEmpty && _lastSequence == frames.Sequence - 1 ? frames.Delta : frames.FullString;
+        _lastSequence = frames.Sequence;
+        return frame;
     }
 
     private void Break()

@@ -8,7 +8,20 @@ public static class ProtocolJson
     public static void WritePublication(Utf8JsonWriter w, Publication publication)
     {
         w.WriteStartObject();
-        WriteRaw(w, "data"u8, publication.Data);
+        switch (publication.Form)
+        {
+            case PublicationDataForm.FullString:
+                w.WriteString("data"u8, publication.Data.Utf8.Span);
+                break;
+            case PublicationDataForm.Delta:
+                w.WriteString("data"u8, publication.DeltaBytes.Span);
+                w.WriteBoolean("delta"u8, true);
+                break;
+            default:
+                WriteRaw(w, "data"u8, publication.Data);
+                break;
+        }
+
         if (publication.Info is { } info)
         {
             w.WritePropertyName("info"u8);

@@ -107,6 +107,7 @@ public static class ReplyWriter
         if (result.Positioned) w.WriteBoolean("positioned"u8, true);
         ProtocolJson.WriteRaw(w, "data"u8, result.Data);
         if (result.WasRecovering) w.WriteBoolean("was_recovering"u8, true);
+        if (result.Delta) w.WriteBoolean("delta"u8, true);
         w.WriteEndObject();
     }
 

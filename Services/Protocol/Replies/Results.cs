@@ -30,6 +30,8 @@ public sealed record SubscribeResult
     public bool Positioned { get; init; }
     public RawJson Data { get; init; }
     public bool WasRecovering { get; init; }
+    /// <summary>Delta compression negotiated: publications come as fossil deltas or full strings.</summary>
+    public bool Delta { get; init; }
 }
 
 public sealed record RefreshResult(string Client, string Version, bool Expires, uint Ttl);

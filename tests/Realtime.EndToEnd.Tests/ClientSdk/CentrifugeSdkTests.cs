@@ -143,5 +143,19 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
         Assert.True(resubscribed["wasRecovering"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task A_delta_subscriber_gets_every_payload_byte_for_byte_mostly_as_fossil_deltas()
+    {
+        var result = await CentrifugeSdk.RunAsync("delta", fixture.WebSocketEndpoint, new { tokens = Tokens("reader", "writer"), channel = Channel("chat:") });
+
+        Assert.Empty(result["wrong"]!.AsArray());
+        var stats = result["stats"]!;
+        Assert.Equal(10, stats["numPublications"]!.GetValue<int>());
+        // 1 (first), 6 and 7 (recovered) and 8 (first live after the resubscribe) are full; the rest deltas.
+        Assert.True(stats["numDeltaPayloads"]!.GetValue<int>() >= 5, stats.ToJsonString());
+        Assert.True(stats["bytesReceived"]!.GetValue<int>() < stats["bytesDecoded"]!.GetValue<int>() / 2, stats.ToJsonString());
+        Assert.True(result["subscribed"]!.AsArray().Last()!["recovered"]!.GetValue<bool>());
+    }
+
     private static int[] Offsets(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<int>())];
 }

@@ -2,6 +2,7 @@
 // Usage: node scenarios.mjs <scenario>; environment: RT_URL (WebSocket URL), RT_ARGS (JSON).
 // Prints one JSON line with the observations; the C# tests assert on it. Every wait is bounded.
 import { Centrifuge } from 'centrifuge';
+import { applyDelta } from 'fossil-delta';
 import WebSocket from 'ws';
 
 const url = process.env.RT_URL;
@@ -203,17 +204,52 @@ const scenarios = {
     await until(() => s.publications.length === 4, 10000, 'the recovered publications');
     return { offsets: s.publications.map(p => p.offset), data: s.publications.map(p => p.data.n), subscribed: s.events.filter(e => e.event === 'subscribed') };
   },
+
+  // Deltas made by the gateway's encoder, applied by the fossil-delta package (no server involved):
+  // args.cases = [{ source, delta }] in base64; returns each target in base64, or the error.
+  async fossil_apply() {
+    const targets = args.cases.map(({ source, delta }) => {
+      try {
+        return { target: Buffer.from(applyDelta(Buffer.from(source, 'base64'), Buffer.from(delta, 'base64'))).toString('base64') };
+      } catch (e) {
+        return { error: String(e?.message ?? e) };
+      }
+    });
+    return { targets };
+  },
+
+  // A subscriber with delta: 'fossil' gets every payload right (the SDK applies the deltas and
+  // counts them), across a reconnect that recovers publications in full.
+  async delta() {
+    const reader = client({ token: args.tokens[0] });
+    await connected(reader);
+    const s = subscription(reader, args.channel, { delta: 'fossil' });
+    s.subscribe(); await s.ready(5000);
+    const publisher = client({ token: args.tokens[1] });
+    await connected(publisher);
+    const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
+    const payload = n => ({ n, text: `${'a long unchanged text, '.repeat(40)} ünïcödé ${n}`, items: [1, 2, 3, n] });
+    for (let n = 1; n <= 5; n++) await ps.publish(payload(n));
+    await until(() => s.publications.length === 5, 10000, 'five publications');
+    reader.disconnect();
+    for (let n = 6; n <= 7; n++) await ps.publish(payload(n));
+    reader.connect();
+    await until(() => s.publications.length === 7, 10000, 'the recovered publications');
+    for (let n = 8; n <= 10; n++) await ps.publish(payload(n));
+    await until(() => s.publications.length === 10, 10000, 'ten publications');
+    const wrong = s.publications.filter((p, i) => JSON.stringify(p.data) !== JSON.stringify(payload(i + 1))).map(p => p.offset);
+    return { wrong, stats: s.deltaStats(), subscribed: s.events.filter(e => e.event === 'subscribed') };
+  },
 };
 
 const name = process.argv[2];
 const timer = setTimeout(() => { console.log(JSON.stringify({ ok: false, error: 'scenario timed out' })); process.exit(2); }, 60000);
+// Exit only once the line is written: a pipe takes writes asynchronously, and exiting at once
+// would cut a long line at 64 KiB.
+const finish = (line, code) => { clearTimeout(timer); process.stdout.write(line + '\n', () => process.exit(code)); };
 try {
   const result = await scenarios[name]();
-  console.log(JSON.stringify({ ok: true, ...result }));
-  clearTimeout(timer);
-  process.exit(0);
+  finish(JSON.stringify({ ok: true, ...result }), 0);
 } catch (e) {
-  console.log(JSON.stringify({ ok: false, error: String(e?.stack ?? e?.message ?? e), code: e?.code }));
-  clearTimeout(timer);
-  process.exit(1);
+  finish(JSON.stringify({ ok: false, error: String(e?.stack ?? e?.message ?? e), code: e?.code }), 1);
 }

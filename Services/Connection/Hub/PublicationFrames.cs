@@ -1,0 +1,16 @@
+namespace Realtime.Connection.Hub;
+
+/// <summary>
+/// One publication as this node sends it, each form encoded once for all its local subscribers:
+/// the plain push, and — when some subscriber negotiated delta compression — the payload as a
+/// JSON string (a new delta base) and the fossil delta against the channel's previous publication.
+/// </summary>
+/// <param name="Sequence">The publication's place among the channel's publications on this node,
+/// so a subscriber can tell whether the delta's base is the publication it last received.</param>
+internal sealed record PublicationFrames(ReadOnlyMemory<byte> Json, long Sequence)
+{
+    public ReadOnlyMemory<byte> FullString { get; init; }
+
+    /// <summary>Empty when there is no base to diff against or the delta would not be smaller.</summary>
+    public ReadOnlyMemory<byte> Delta { get; init; }
+}
