@@ -72,6 +72,24 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_proxy_disconnect_with_a_reserved_code_is_refused_and_a_long_reason_is_cut_to_a_valid_close_frame()
+    {
+        var longReason = string.Concat(Enumerable.Repeat("é", 200)); // 400 bytes of UTF-8
+        _backend.Answer("connect", body => body["data"]!["mode"]!.GetValue<string>() == "reserved"
+            ? new JsonObject { ["disconnect"] = new JsonObject { ["code"] = 1006, ["reason"] = "abnormal" } }
+            : new JsonObject { ["disconnect"] = new JsonObject { ["code"] = 4502, ["reason"] = longReason } });
+
+        await using var reserved = await ProtocolTestClient.ConnectSocketAsync(_gateway.WebSocket);
+        var reply = await reserved.CommandAsync("connect", new { data = new { mode = "reserved" } });
+        Assert.Equal(100, reply["error"]!["code"]!.GetValue<int>()); // the backend's bug, answered as internal
+
+        await using var longWinded = await ProtocolTestClient.ConnectSocketAsync(_gateway.WebSocket);
+        await longWinded.SendRawAsync("""{"id":1,"connect":{"data":{"mode":"long"}}}""");
+        Assert.Equal(4502, await longWinded.WaitClosedAsync(Timeout));
+        Assert.Equal(string.Concat(Enumerable.Repeat("é", 61)), longWinded.CloseDescription); // 122 bytes: no half character
+    }
+
+    [Fact]
     public async Task Refresh_proxy_extends_the_connection()
     {
         var expiresAt = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeSeconds();

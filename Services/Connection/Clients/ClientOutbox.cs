@@ -223,7 +223,9 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, disconnect.Reason, CancellationToken.None);
+                // Whatever the reason's source, the frame stays valid: an overlong reason would make
+                // the close itself fail, and the client see an abnormal close it retries.
+                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, Disconnect.FitReason(disconnect.Reason), CancellationToken.None);
             }
         }
         finally

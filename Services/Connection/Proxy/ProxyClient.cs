@@ -29,7 +29,8 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
             var body = await response.Content.ReadFromJsonAsync(ProxyJsonContext.Default.ProxyResponse, timeout.Token);
             return body switch
             {
-                { Disconnect: { } d } => ProxyOutcome.Disconnected(new Disconnect(d.Code, d.Reason ?? "")),
+                { Disconnect: { } d } when !Disconnect.IsApplicationCode(d.Code) => Refused(endpoint, d.Code),
+                { Disconnect: { } d } => ProxyOutcome.Disconnected(new Disconnect((ushort)d.Code, Disconnect.FitReason(d.Reason))),
                 { Error: { } e } => ProxyOutcome.Failed(new ProtocolError(e.Code, e.Message ?? "", e.Temporary)),
                 { Result: { } r } => ProxyOutcome.Succeeded(r),
                 _ => ProxyOutcome.Succeeded(new ProxyResult()),
@@ -65,8 +66,18 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
         return string.IsNullOrEmpty(base64) ? RawJson.Empty : new RawJson(Convert.FromBase64String(base64));
     }
 
+    /// <summary>A disconnect code outside 3000-4999 is a backend bug: answered as an internal error, not sent.</summary>
+    private ProxyOutcome Refused(Uri endpoint, int code)
+    {
+        LogInvalidDisconnectCode(endpoint, code);
+        return ProxyOutcome.Failed(ProtocolError.Internal);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call to {Endpoint} failed")]
     private partial void LogProxyFailed(Exception exception, Uri endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {Endpoint} answered a disconnect with code {Code}, outside 3000-4999; treated as an internal error")]
+    private partial void LogInvalidDisconnectCode(Uri endpoint, int code);
 }
 
 /// <summary>What the backend decided: go ahead (with its result), refuse with an error, or disconnect.</summary>

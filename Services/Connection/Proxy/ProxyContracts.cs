@@ -48,7 +48,7 @@ public sealed record ProxyError(
     [property: JsonPropertyName("temporary")] bool Temporary);
 
 public sealed record ProxyDisconnect(
-    [property: JsonPropertyName("code")] ushort Code,
+    [property: JsonPropertyName("code")] int Code,
     [property: JsonPropertyName("reason")] string? Reason);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -31,4 +31,43 @@ public readonly record struct Disconnect(ushort Code, string Reason)
     public static readonly Disconnect NotAvailable = new(3508, "not available");
     public static readonly Disconnect TooManyErrors = new(3509, "too many errors");
     public static readonly Disconnect MessageSizeLimit = new(3510, "message size limit exceeded");
+
+    /// <summary>RFC 6455 §5.5: a close frame's body is at most 125 bytes, two of them the code.</summary>
+    public const int MaxReasonBytes = 123;
+
+    /// <summary>
+    /// Whether an application (server API, proxy) may disconnect with this code: 3000-4999,
+    /// Centrifugo's range. Anything else is reserved by RFC 6455 or invalid in a close frame,
+    /// and would reach the client as an abnormal close it retries.
+    /// </summary>
+    public static bool IsApplicationCode(long code) => code is >= 3000 and <= 4999;
+
+    /// <summary>The reason cut to <see cref="MaxReasonBytes"/> of UTF-8 without splitting a character.</summary>
+    public static string FitReason(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return "";
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= MaxReasonBytes)
+        {
+            return reason;
+        }
+
+        var length = 0;
+        var bytes = 0;
+        foreach (var rune in reason.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxReasonBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+
+        return reason[..length];
+    }
 }

@@ -49,6 +49,12 @@ public static class CommandDecoder
         {
             throw new MalformedCommandException("invalid JSON", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            // Well-formed JSON the readers cannot take: a string with a lone surrogate escape
+            // ("\udc00") that GetString cannot transcode, a number out of range, and the like.
+            throw new MalformedCommandException("unreadable value", e);
+        }
     }
 
     private static Command ReadCommand(ref Utf8JsonReader reader, ReadOnlyMemory<byte> source)
