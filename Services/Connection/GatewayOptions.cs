@@ -22,6 +22,9 @@ public sealed class GatewayOptions
     /// </summary>
     public bool ClientInsecure { get; set; }
 
+    /// <summary>The second switch <see cref="ClientInsecure"/> needs outside the Development environment.</summary>
+    public bool AllowInsecureOutsideDevelopment { get; set; }
+
     /// <summary>Seconds between server pings (<c>{}</c>); sent to the client in the connect reply.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);

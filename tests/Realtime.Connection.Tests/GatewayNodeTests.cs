@@ -142,9 +142,17 @@ public sealed class GatewayNodeTests : IAsyncLifetime
         Assert.NotNull((await client.CommandAsync("subscribe", new { channel = "room" }))["subscribe"]);
         Assert.NotNull((await client.CommandAsync("subscribe", new { channel = "$room", token = tokens.Subscription("sam", "$room") }))["subscribe"]);
 
-        await using var insecure = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:ClientInsecure"] = "true" });
+        await using var insecure = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:ClientInsecure"] = "true", ["Gateway:AllowInsecureOutsideDevelopment"] = "true" });
         await using var anyone = await ConnectedAsync(insecure);
         Assert.Equal(103, (await anyone.CommandAsync("subscribe", new { channel = "$room" }))["error"]!["code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Insecure_mode_refuses_to_start_outside_development_without_the_second_switch()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:ClientInsecure"] = "true" }));
+        Assert.Contains("AllowInsecureOutsideDevelopment", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

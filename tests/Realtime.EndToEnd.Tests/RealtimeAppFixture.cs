@@ -23,7 +23,7 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
     /// <summary>Outgoing bytes a gateway queues per client before closing it as slow (small, so the slow-reader test is quick).</summary>
     public const int MaxQueuedBytes = 256 * 1024;
 
-    public const string ApiKey = "end-to-end-tests-api-key";
+    public const string ApiKey = "end-to-end-tests-server-api-key-0123456789";
 
     public Uri WebSocketEndpoint { get; private set; } = null!;
 

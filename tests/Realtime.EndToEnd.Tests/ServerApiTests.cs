@@ -28,6 +28,9 @@ public sealed class ServerApiTests(RealtimeAppFixture fixture) : IDisposable
         using var anonymous = fixture.App.CreateHttpClient("fanout", "http");
         var refused = await anonymous.PostAsJsonAsync("/api/info", new { });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        // Refusals are counted for the operators (a guessing attack shows as a rising counter).
+        await Eventually.TrueAsync(async () => (await anonymous.GetStringAsync("/metrics")).Contains("realtime_server_api_unauthorized", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the unauthorized counter on /metrics");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/info") { Content = JsonContent.Create(new { }) };
         request.Headers.TryAddWithoutValidation("Authorization", "apikey " + RealtimeAppFixture.ApiKey);

@@ -26,6 +26,7 @@ public static class GatewayServiceExtensions
         builder.AddPublicationLog();
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>((transport, gateway) => transport.Backlog = gateway.Value.ListenBacklog);
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -21,7 +21,8 @@ public static class FanoutServiceExtensions
         builder.Services.AddSingleton<ChannelSequencer>();
         builder.AddLogConsumer<PublicationSequencingHandler>();
 
-        builder.Services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.SectionName);
+        builder.Services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ServerApiOptions>, ServerApiOptionsValidator>();
         builder.Services.AddHttpClient(ServerApiCommands.PresenceClient, client => client.BaseAddress = new Uri($"http://{ServiceNames.Presence}"));
         builder.Services.AddHttpClient(ServerApiCommands.HistoryClient, client => client.BaseAddress = new Uri($"http://{ServiceNames.History}"));
         builder.Services.AddSingleton<ServerApiCommands>();

@@ -25,6 +25,7 @@ internal sealed class ApiKeyCheck(IOptions<ServerApiOptions> options) : IEndpoin
 
         if (string.IsNullOrEmpty(settings.ApiKey) || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(settings.ApiKey)))
         {
+            Telemetry.FanoutMetrics.RecordUnauthorized();
             return Results.Json(new { error = new { code = 101, message = "unauthorized" } }, statusCode: StatusCodes.Status401Unauthorized);
         }
 

@@ -11,5 +11,8 @@ public sealed class ServerApiOptions
     /// <summary>Development only: accept calls without a key.</summary>
     public bool Insecure { get; set; }
 
+    /// <summary>The second switch <see cref="Insecure"/> needs outside the Development environment.</summary>
+    public bool AllowInsecureOutsideDevelopment { get; set; }
+
     public override string ToString() => $"ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(unset)" : "(set)")}, Insecure={Insecure}";
 }

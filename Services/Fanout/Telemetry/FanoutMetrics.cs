@@ -20,6 +20,11 @@ public static class FanoutMetrics
         "realtime.fanout.publish_to_delivery", "s", "Time from a publish being accepted to its delivery to gateway nodes.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
 
+    private static readonly Counter<long> Unauthorized = Meter.CreateCounter<long>(
+        "realtime.server_api.unauthorized", "{request}", "Server API calls refused for a missing or wrong API key.");
+
+    public static void RecordUnauthorized() => Unauthorized.Add(1);
+
     public static void RecordSequenced(SequencingResult result, long publishedAtUnixMs)
     {
         if (!result.Sequenced)
