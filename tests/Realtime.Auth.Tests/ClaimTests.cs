@@ -33,12 +33,21 @@ public sealed class ClaimTests
     [Fact]
     public async Task B64info_is_decoded_when_info_is_absent()
     {
-        var bytes = new byte[] { 0, 1, 2, 250, 255 };
+        var bytes = Encoding.UTF8.GetBytes("""{"role":"admin","n":[1,2]}""");
         var verifier = Create(out _);
 
         var verified = await verifier.ConnectAsync(Tokens.Hmac($$"""{"sub":"u","b64info":"{{Convert.ToBase64String(bytes)}}"}"""));
 
         Assert.Equal(bytes, verified.Info.ToArray());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 1, 2, 250, 255 })]
+    [InlineData(new byte[] { (byte)'1', (byte)',', (byte)'"', (byte)'x', (byte)'"', (byte)':', (byte)'2' })] // a fragment: 1,"x":2
+    public async Task B64info_that_is_not_one_json_value_is_invalid(byte[] bytes)
+    {
+        var verifier = Create(out _);
+        await verifier.AssertConnectFailsAsync<InvalidTokenException>(Tokens.Hmac($$"""{"sub":"u","b64info":"{{Convert.ToBase64String(bytes)}}"}"""));
     }
 
     [Fact]
@@ -77,13 +86,13 @@ public sealed class ClaimTests
     public async Task Subscription_token_carries_channel_info()
     {
         var verifier = Create(out _);
-        var b64 = Convert.ToBase64String("room-meta"u8.ToArray());
+        var b64 = Convert.ToBase64String("\"room-meta\""u8.ToArray());
 
         var withInfo = await verifier.SubscribeAsync(Tokens.Hmac("""{"sub":"u","channel":"$r","info":{"role":"mod"}}"""), "u", "$r");
         var withB64 = await verifier.SubscribeAsync(Tokens.Hmac($$"""{"sub":"u","channel":"$r","b64info":"{{b64}}"}"""), "u", "$r");
 
         Assert.Equal("""{"role":"mod"}""", Encoding.UTF8.GetString(withInfo.Info.Span));
-        Assert.Equal("room-meta", Encoding.UTF8.GetString(withB64.Info.Span));
+        Assert.Equal("\"room-meta\"", Encoding.UTF8.GetString(withB64.Info.Span));
     }
 
     [Fact]

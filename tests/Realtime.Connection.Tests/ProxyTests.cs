@@ -90,6 +90,17 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_proxy_b64info_that_is_not_one_json_value_is_refused_as_an_internal_error()
+    {
+        var fragment = Convert.ToBase64String("""1,"user":"admin" """u8.ToArray());
+        _backend.Answer("connect", _ => Result(new JsonObject { ["user"] = "b64", ["b64info"] = fragment }));
+
+        await using var client = await ProtocolTestClient.ConnectSocketAsync(_gateway.WebSocket);
+        var reply = await client.CommandAsync("connect", new { });
+        Assert.Equal(100, reply["error"]!["code"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Refresh_proxy_extends_the_connection()
     {
         var expiresAt = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeSeconds();

@@ -39,6 +39,18 @@ public sealed class ServerApiTests(RealtimeAppFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_b64data_that_is_not_one_json_value_is_refused_so_it_cannot_rewrite_the_publication()
+    {
+        var channel = $"chat:api-{Guid.NewGuid():N}";
+        var fragment = Convert.ToBase64String("""1,"channel":"chat:elsewhere" """u8.ToArray());
+        var reply = await CallAsync("publish", new { channel, b64data = fragment });
+        Assert.Equal(107, reply["error"]!["code"]!.GetValue<int>());
+
+        var json = Convert.ToBase64String("""{"text":"fine"}"""u8.ToArray());
+        Assert.Null((await CallAsync("publish", new { channel, b64data = json }))["error"]);
+    }
+
+    [Fact]
     public async Task Publish_reaches_subscribers_and_reports_its_offset()
     {
         var channel = $"chat:api-{Guid.NewGuid():N}";

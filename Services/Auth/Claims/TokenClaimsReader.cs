@@ -80,7 +80,9 @@ internal static class TokenClaimsReader
         }
 
         // "info" wins over "b64info": b64info exists for issuers that cannot embed JSON.
-        claims.Info = info ?? b64Info ?? ReadOnlyMemory<byte>.Empty;
+        // The info is spliced into JSON frames unescaped: b64info must be one whole JSON value.
+        claims.Info = info ?? (b64Info is null ? ReadOnlyMemory<byte>.Empty
+            : Realtime.Protocol.RawJson.IsSingleValue(b64Info) ? b64Info : throw Malformed("b64info"));
         return claims;
     }
 
@@ -145,14 +147,17 @@ internal static class TokenClaimsReader
             return null;
         }
 
+        byte[] bytes;
         try
         {
-            return Convert.FromBase64String(text);
+            bytes = Convert.FromBase64String(text);
         }
         catch (FormatException)
         {
             throw Malformed("b64info");
         }
+
+        return bytes;
     }
 
     private static string[] ReadStringArray(ref Utf8JsonReader reader)

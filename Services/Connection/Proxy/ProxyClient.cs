@@ -32,6 +32,7 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
                 { Disconnect: { } d } when !Disconnect.IsApplicationCode(d.Code) => Refused(endpoint, d.Code),
                 { Disconnect: { } d } => ProxyOutcome.Disconnected(new Disconnect((ushort)d.Code, Disconnect.FitReason(d.Reason))),
                 { Error: { } e } => ProxyOutcome.Failed(new ProtocolError(e.Code, e.Message ?? "", e.Temporary)),
+                { Result: { } r } when !IsValidBase64Json(r.B64Data) || !IsValidBase64Json(r.B64Info) => RefusedPayload(endpoint),
                 { Result: { } r } => ProxyOutcome.Succeeded(r),
                 _ => ProxyOutcome.Succeeded(new ProxyResult()),
             };
@@ -63,7 +64,17 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
             return new RawJson(Encoding.UTF8.GetBytes(element.GetRawText()));
         }
 
-        return string.IsNullOrEmpty(base64) ? RawJson.Empty : new RawJson(Convert.FromBase64String(base64));
+        // CallAsync has already refused a b64 field that is not one JSON value.
+        return RawJson.TryFromBase64(base64, out var decoded) ? decoded : RawJson.Empty;
+    }
+
+    private static bool IsValidBase64Json(string? base64) => string.IsNullOrEmpty(base64) || RawJson.TryFromBase64(base64, out _);
+
+    /// <summary>A b64 payload that is not one JSON value would be spliced into frames unchecked: refused.</summary>
+    private ProxyOutcome RefusedPayload(Uri endpoint)
+    {
+        LogInvalidPayload(endpoint);
+        return ProxyOutcome.Failed(ProtocolError.Internal);
     }
 
     /// <summary>A disconnect code outside 3000-4999 is a backend bug: answered as an internal error, not sent.</summary>
@@ -75,6 +86,9 @@ internal sealed partial class ProxyClient(IHttpClientFactory httpClients, IOptio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call to {Endpoint} failed")]
     private partial void LogProxyFailed(Exception exception, Uri endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {Endpoint} answered b64data or b64info that is not the base64 of one JSON value; treated as an internal error")]
+    private partial void LogInvalidPayload(Uri endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {Endpoint} answered a disconnect with code {Code}, outside 3000-4999; treated as an internal error")]
     private partial void LogInvalidDisconnectCode(Uri endpoint, int code);

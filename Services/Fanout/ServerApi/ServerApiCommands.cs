@@ -291,7 +291,7 @@ public sealed class ServerApiCommands(
 
         if (OptionalString(body, "b64data") is { Length: > 0 } b64)
         {
-            return new RawJson(Convert.FromBase64String(b64));
+            return RawJson.TryFromBase64(b64, out var decoded) ? decoded : throw ApiError.BadRequest("b64data must be the base64 of one JSON value");
         }
 
         throw ApiError.BadRequest("data is required");
