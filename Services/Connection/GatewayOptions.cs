@@ -76,9 +76,13 @@ public sealed class GatewayOptions
     [Range(1, 100_000)]
     public int MaxChannelsPerConnection { get; set; } = 128;
 
-    /// <summary>Most connected clients on this node (0: no limit); beyond it connect closes with 3504.</summary>
+    /// <summary>
+    /// Most open WebSockets on this node, connected or not yet (0: no limit). Beyond it a new
+    /// socket is refused before the upgrade (503), so the process never runs out of descriptors
+    /// (20,000 here) and stays healthy; the default leaves room for the rest of its sockets.
+    /// </summary>
     [Range(0, int.MaxValue)]
-    public int MaxConnections { get; set; }
+    public int MaxConnections { get; set; } = 18_000;
 
     /// <summary>Most connections of one user on this node (0: no limit); beyond it connect closes with 3504.</summary>
     [Range(0, int.MaxValue)]

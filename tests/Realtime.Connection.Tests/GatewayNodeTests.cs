@@ -81,7 +81,7 @@ public sealed class GatewayNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Connection_limits_per_node_and_per_user_close_with_3504()
+    public async Task Connection_limits_per_user_close_with_3504_and_per_node_refuse_new_sockets_while_the_node_stays_healthy()
     {
         var tokens = new TestTokens(new string('k', 64));
         await using var gateway = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?>
@@ -95,10 +95,56 @@ public sealed class GatewayNodeTests : IAsyncLifetime
         await secondOfAnn.SendRawAsync($$$"""{"id":1,"connect":{"token":"{{{tokens.Connection("ann")}}}"}}""");
         Assert.Equal(3504, await secondOfAnn.WaitClosedAsync(Timeout));
 
-        await using var bob = await ConnectedAsync(gateway, tokens.Connection("bob"));
-        await using var third = await ProtocolTestClient.ConnectSocketAsync(gateway.WebSocket);
-        await third.SendRawAsync($$$"""{"id":1,"connect":{"token":"{{{tokens.Connection("cid")}}}"}}""");
-        Assert.Equal(3504, await third.WaitClosedAsync(Timeout));
+        // A socket that never authenticates counts against the node's limit too.
+        ProtocolTestClient? lurker = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                lurker = await ProtocolTestClient.ConnectSocketAsync(gateway.WebSocket);
+                return true;
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                return false; // the refused second socket of ann is still being let go
+            }
+        }, Timeout, "a second socket once ann's second one is gone");
+        await using var _ = lurker!;
+
+        var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => ProtocolTestClient.ConnectSocketAsync(gateway.WebSocket));
+        Assert.Contains("503", refused.Message, StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        Assert.NotNull((await first.CommandAsync("ping", new { }))["ping"]);
+    }
+
+    [Fact]
+    public async Task A_socket_that_sends_pings_and_blank_frames_but_never_connects_is_still_closed_as_stale()
+    {
+        await using var gateway = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:StaleTimeout"] = "00:00:01" });
+        await using var chatty = await ProtocolTestClient.ConnectSocketAsync(gateway.WebSocket);
+        var closed = chatty.WaitClosedAsync(Timeout);
+        using var keepSending = new CancellationTokenSource(Timeout);
+        var sending = Task.Run(async () =>
+        {
+            while (!closed.IsCompleted && !keepSending.IsCancellationRequested)
+            {
+                try
+                {
+                    await chatty.SendRawAsync("{}\n\n");
+                }
+                catch (Exception)
+                {
+                    return; // the gateway closed it
+                }
+
+                await Task.Delay(100);
+            }
+        });
+
+        Assert.Equal(3502, await closed);
+        await sending;
     }
 
     [Fact]

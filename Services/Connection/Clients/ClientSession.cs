@@ -56,7 +56,6 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     /// </summary>
     public async Task RunAsync()
     {
-        GatewayMetrics.Connections.Add(1);
         _node.Sessions.Add(this);
         try
         {
@@ -70,7 +69,6 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         {
             _node.Sessions.Remove(this, Identity?.User);
             CleanUp();
-            GatewayMetrics.Connections.Add(-1);
             if (_disconnect is null)
             {
                 GatewayMetrics.RecordDisconnect(Protocol.Codes.Disconnect.ConnectionClosed.Code);
@@ -262,7 +260,6 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     /// <summary>Runs a frame's commands in order; false once the connection is closing.</summary>
     private async Task<bool> HandleFrameAsync(ReadOnlyMemory<byte> frame)
     {
-        Heartbeat.MarkActivity();
         _commands.Clear();
         try
         {

@@ -29,7 +29,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
                 var heartbeat = session.Heartbeat;
                 if (session.Identity is null)
                 {
-                    if (Stopwatch.GetElapsedTime(heartbeat.LastActivity, now) > stale)
+                    if (Stopwatch.GetElapsedTime(heartbeat.OpenedAt, now) > stale)
                     {
                         session.Disconnect(Disconnect.Stale);
                     }

@@ -3,16 +3,19 @@ using System.Diagnostics;
 namespace Realtime.Connection.Clients;
 
 /// <summary>
-/// A session's heartbeat bookkeeping, read by the node's single heartbeat timer: when it last
-/// heard from the client and whether a ping is waiting for its pong.
+/// A session's heartbeat bookkeeping, read by the node's single heartbeat timer: when the socket
+/// opened and whether a ping is waiting for its pong.
 /// </summary>
 internal sealed class HeartbeatState
 {
-    private long _lastActivity = Stopwatch.GetTimestamp();
     private long _pingSentAt;
     private long _lastPing = Stopwatch.GetTimestamp();
 
-    public void MarkActivity() => Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+    /// <summary>
+    /// When the socket was accepted. A socket that has not connected by <c>StaleTimeout</c> after
+    /// it is closed, whatever it sent meanwhile (pings and blank frames do not keep it).
+    /// </summary>
+    public long OpenedAt { get; } = Stopwatch.GetTimestamp();
 
     public void MarkPong() => Volatile.Write(ref _pingSentAt, 0);
 
@@ -30,6 +33,4 @@ internal sealed class HeartbeatState
 
     /// <summary>When the unanswered ping was sent; 0 when none is outstanding.</summary>
     public long PingSentAt => Volatile.Read(ref _pingSentAt);
-
-    public long LastActivity => Volatile.Read(ref _lastActivity);
 }

@@ -8,32 +8,44 @@ internal sealed class SessionRegistry
     private readonly ConcurrentDictionary<ClientSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientSession> _byClient = new(StringComparer.Ordinal);
-    private int _connected;
+    private int _sockets;
 
     public int Count => _sessions.Count;
+
+    /// <summary>
+    /// Counts a new WebSocket against the node's limit (0 = none), before it is accepted: every
+    /// socket counts, connected or not, since each holds a descriptor and memory.
+    /// </summary>
+    public bool TryOpenSocket(int limit)
+    {
+        if (Interlocked.Increment(ref _sockets) > limit && limit > 0)
+        {
+            Interlocked.Decrement(ref _sockets);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void CloseSocket() => Interlocked.Decrement(ref _sockets);
 
     public void Add(ClientSession session) => _sessions.TryAdd(session, 0);
 
     /// <summary>
-    /// Counts a session as connected unless that would exceed the node's or the user's
-    /// connection limit (0 = no limit). Anonymous users share no per-user limit.
+    /// Counts a session as connected unless that would exceed the user's connection limit
+    /// (0 = no limit; the node's limit was applied to the socket). Anonymous users share no
+    /// per-user limit.
     /// </summary>
     public bool TryAdmit(ClientSession session, string user, GatewayOptions options)
     {
-        if (Interlocked.Increment(ref _connected) > options.MaxConnections && options.MaxConnections > 0)
-        {
-            Interlocked.Decrement(ref _connected);
-            return false;
-        }
-
         if (user.Length > 0 && _perUser.AddOrUpdate(user, 1, static (_, count) => count + 1) > options.MaxConnectionsPerUser && options.MaxConnectionsPerUser > 0)
         {
             Release(user);
-            Interlocked.Decrement(ref _connected);
             return false;
         }
 
         _byClient[session.ClientId] = session;
+        Telemetry.GatewayMetrics.Connections.Add(1);
         return true;
     }
 
@@ -62,7 +74,7 @@ internal sealed class SessionRegistry
             return;
         }
 
-        Interlocked.Decrement(ref _connected);
+        Telemetry.GatewayMetrics.Connections.Add(-1);
         _byClient.TryRemove(session.ClientId, out _);
         if (user.Length > 0)
         {

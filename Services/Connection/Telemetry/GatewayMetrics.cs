@@ -22,7 +22,13 @@ public static class GatewayMetrics
     private static long s_bytesOut;
 
     public static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
-        "realtime.gateway.connections", "{connection}", "Open client connections on this node.");
+        "realtime.gateway.connections", "{connection}", "Connected (authenticated) clients on this node; what autoscaling follows.");
+
+    public static readonly UpDownCounter<long> Sockets = Meter.CreateUpDownCounter<long>(
+        "realtime.gateway.sockets", "{socket}", "Open WebSockets on this node, connected or not yet.");
+
+    public static readonly Counter<long> SocketsRefused = Meter.CreateCounter<long>(
+        "realtime.gateway.sockets.refused", "{socket}", "WebSockets refused because the node holds Gateway:MaxConnections.");
 
     public static readonly UpDownCounter<long> Subscriptions = Meter.CreateUpDownCounter<long>(
         "realtime.gateway.subscriptions", "{subscription}", "Client subscriptions on this node.");

@@ -41,10 +41,29 @@ internal static partial class WebSocketEndpoint
             return;
         }
 
-        // Keep-alive is ours (protocol pings), not the WebSocket layer's.
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
-        using var session = new ClientSession(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
-        await session.RunAsync();
+        if (!node.Sessions.TryOpenSocket(options.Value.MaxConnections))
+        {
+            // Full: a clean refusal the SDK retries (elsewhere, behind a load balancer), and the
+            // node keeps serving the sockets it has.
+            Telemetry.GatewayMetrics.SocketsRefused.Add(1);
+            context.Response.Headers.RetryAfter = "5";
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        Telemetry.GatewayMetrics.Sockets.Add(1);
+        try
+        {
+            // Keep-alive is ours (protocol pings), not the WebSocket layer's.
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
+            using var session = new ClientSession(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
+            await session.RunAsync();
+        }
+        finally
+        {
+            node.Sessions.CloseSocket();
+            Telemetry.GatewayMetrics.Sockets.Add(-1);
+        }
     }
 
     /// <summary>The upgrade request's headers the proxies pass on to the backend (only those configured).</summary>

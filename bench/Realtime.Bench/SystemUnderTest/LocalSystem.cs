@@ -115,6 +115,9 @@ internal sealed class LocalSystem : ISystemUnderTest
             ["services__history__http__0"] = $"http://127.0.0.1:{historyPort}",
             ["Messaging__Transport"] = "RedisStreams",
             ["Gateway__Token__HmacSecretKey"] = _tokenSecret,
+            // The idle scenario holds 19,000 sockets on one gateway, above the default node limit
+            // (18,000, sized for a 20,000-descriptor process); the bench raises the descriptor limit.
+            ["Gateway__MaxConnections"] = "25000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (name, anyClientPublishes) in new[] { (ChatNamespace, false), (BroadcastNamespace, true) })
