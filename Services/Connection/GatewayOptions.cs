@@ -45,6 +45,18 @@ public sealed class GatewayOptions
     [Range(1024, 1024 * 1024 * 1024)]
     public int MaxQueuedBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes of publications in one history or recovery reply (0: half of
+    /// <see cref="MaxQueuedBytes"/>; when set, below it): a history page stops early (the client
+    /// pages on), a recovery that would not fit answers <c>recovered: false</c> with the current
+    /// position instead of overflowing the client's queue.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxReplyBytes { get; set; }
+
+    /// <summary>The reply budget in force (<see cref="MaxReplyBytes"/>, or its default).</summary>
+    public int ReplyBudgetBytes => MaxReplyBytes > 0 ? MaxReplyBytes : MaxQueuedBytes / 2;
+
     /// <summary>Most frames waiting to be written to one client before it is disconnected as slow (3008).</summary>
     [Range(1, 1_000_000)]
     public int MaxQueuedMessages { get; set; } = 4096;

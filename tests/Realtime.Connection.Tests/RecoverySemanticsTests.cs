@@ -25,6 +25,7 @@ public sealed class RecoverySemanticsTests : IAsyncLifetime
         {
             ["Channels:Default:HistorySize"] = "5",
             ["Channels:Default:HistoryTtl"] = "00:10:00",
+            ["Gateway:MaxReplyBytes"] = "4096",
         });
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
         var db = redis.GetDatabase();
@@ -34,6 +35,31 @@ public sealed class RecoverySemanticsTests : IAsyncLifetime
             var publication = new PublicationEnvelope { Id = $"p{offset}", Channel = Channel, Data = RawJson.FromString($$"""{"n":{{offset}}}""") };
             await db.StreamAddAsync(ChannelKeys.History(Channel), "d", PublicationCodec.Encode(publication), messageId: $"{offset}-1");
         }
+
+        // A channel of large publications: three of them outgrow the reply budget of 4 KiB.
+        await db.HashSetAsync(ChannelKeys.Meta(BigChannel), [new("offset", 5), new("epoch", "e1")]);
+        for (ulong offset = 1; offset <= 5; offset++)
+        {
+            var publication = new PublicationEnvelope { Id = $"b{offset}", Channel = BigChannel, Data = RawJson.FromString($$"""{"text":"{{new string('x', 1500)}}"}""") };
+            await db.StreamAddAsync(ChannelKeys.History(BigChannel), "d", PublicationCodec.Encode(publication), messageId: $"{offset}-1");
+        }
+    }
+
+    private const string BigChannel = "big";
+
+    [Fact]
+    public async Task A_recovery_larger_than_the_reply_budget_answers_the_position_instead_and_stays_subscribed()
+    {
+        await using var client = await ConnectedAsync();
+        var within = (await client.CommandAsync("subscribe", new { channel = BigChannel, recoverable = true, recover = true, offset = 3, epoch = "e1" }))["subscribe"]!;
+        Assert.True(within["recovered"]!.GetValue<bool>()); // two of them fit
+        Assert.NotNull((await client.CommandAsync("unsubscribe", new { channel = BigChannel }))["unsubscribe"]);
+
+        var beyond = (await client.CommandAsync("subscribe", new { channel = BigChannel, recoverable = true, recover = true, offset = 1, epoch = "e1" }))["subscribe"]!;
+        Assert.Null(beyond["recovered"]);
+        Assert.Null(beyond["publications"]);
+        Assert.Equal(5ul, beyond["offset"]!.GetValue<ulong>());
+        Assert.NotNull((await client.CommandAsync("ping", new { }))["ping"]); // not disconnected as slow
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -29,6 +30,37 @@ public sealed class BadInputTests(RealtimeAppFixture fixture) : IAsyncLifetime
     {
         await NeighbourIsUnaffectedAsync();
         await _neighbour.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task History_and_recovery_replies_stay_within_their_byte_budget_and_the_client_is_not_cut_off_as_slow()
+    {
+        var channel = $"chat:large-{Guid.NewGuid():N}";
+        using var api = fixture.App.CreateHttpClient("fanout", "http");
+        api.DefaultRequestHeaders.Add("X-API-Key", RealtimeAppFixture.ApiKey);
+        async Task<JsonNode> CallAsync(string method, object body) =>
+            (await (await api.PostAsJsonAsync($"/api/{method}", body)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        var text = new string('x', 60 * 1024);
+        for (var i = 0; i < 12; i++) // 720 KiB: more than a reply may carry (half of the fixture's 256 KiB queue)
+        {
+            Assert.Null((await CallAsync("publish", new { channel, data = new { i, text } }))["error"]);
+        }
+
+        // All twelve in the channel's stream (acknowledged means logged; sequencing follows).
+        await Eventually.TrueAsync(async () => (await CallAsync("history", new { channel, limit = 0 }))["result"]?["offset"]?.GetValue<int>() == 12,
+            Timeout, "the twelve publications sequenced");
+
+        await using var reader = await ConnectedClientAsync(fixture.Tokens.Connection("reader"));
+        var recovering = (await reader.CommandAsync("subscribe", new { channel, recoverable = true, recover = true, offset = 0, epoch = "" }))["subscribe"]!;
+        Assert.True(recovering["was_recovering"]!.GetValue<bool>());
+        Assert.True(recovering["recovered"] is null, $"recovered {recovering["publications"]?.AsArray().Count} publications, offset {recovering["offset"]}");
+        Assert.Equal(12, recovering["offset"]!.GetValue<int>());
+
+        var history = (await reader.CommandAsync("history", new { channel, limit = -1 }))["history"]!;
+        var count = history["publications"]!.AsArray().Count;
+        Assert.InRange(count, 1, 11);
+        Assert.NotNull((await reader.CommandAsync("ping", new { }))["ping"]);
     }
 
     [Fact]

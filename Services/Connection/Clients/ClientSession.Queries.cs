@@ -50,7 +50,8 @@ internal sealed partial class ClientSession
                 return;
             }
 
-            var publications = new Publication[page.Publications.Count];
+            // A page stops where the reply would outgrow its budget; the client pages on from there.
+            var publications = new Publication[ReplyBudget.CountThatFit(page.Publications, _node.Options.ReplyBudgetBytes)];
             for (var i = 0; i < publications.Length; i++)
             {
                 publications[i] = page.Publications[i].ToClientPublication();

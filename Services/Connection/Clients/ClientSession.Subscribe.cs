@@ -135,7 +135,7 @@ internal sealed partial class ClientSession
         var max = _node.Options.RecoveryMaxPublications;
         var page = await _node.Recovery.ReadAfterAsync(channel, offset, epoch, max, fromStorage, _closed.Token);
         result = result with { Recoverable = true, Epoch = page.Epoch, Offset = page.Offset };
-        if (page.Unrecoverable || page.Publications.Count > max)
+        if (page.Unrecoverable || page.Publications.Count > max || !ReplyBudget.AllFit(page.Publications, _node.Options.ReplyBudgetBytes))
         {
             GatewayMetrics.RecordRecovery(recovered: false);
             return result;
