@@ -43,6 +43,29 @@ public sealed class DaprSubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_an_app_api_token_only_calls_carrying_it_reach_the_routes()
+    {
+        await using var app = await SubscriberApp.StartAsync(_sidecar, _publications, _sequenced,
+            configure: services => services.Configure<DaprLogSubscriptionOptions>(o => o.AppApiToken = "token-shared-with-daprd"));
+
+        // Without the token (or with another): refused, nothing handled.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await app.Client.GetAsync("/dapr/subscribe")).StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/dapr/subscribe");
+        forged.Headers.Add("dapr-api-token", "guess");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await app.Client.SendAsync(forged)).StatusCode);
+
+        app.Client.DefaultRequestHeaders.Add("dapr-api-token", "token-shared-with-daprd");
+        var route = await DaprdCalls.RouteAsync(app.Client, LogTopics.Publications);
+        using var injected = new HttpClient { BaseAddress = app.Client.BaseAddress };
+        var refused = await injected.PostAsync(route, new StringContent(DaprdCalls.Event(LogTopics.Publications, "chat:room", Payload), Encoding.UTF8, "application/cloudevents+json"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        Assert.Equal("SUCCESS", await DaprdCalls.DeliverAsync(app.Client, route, DaprdCalls.Event(LogTopics.Publications, "chat:room", Payload)));
+        var record = await _publications.FirstHandled.WaitAsync(Timeout);
+        Assert.Equal(Payload, Encoding.UTF8.GetString(record.Payload.Span));
+    }
+
+    [Fact]
     public async Task A_delivered_event_reaches_its_handler_with_the_payload_key_and_trace_context()
     {
         await using var app = await SubscriberApp.StartAsync(_sidecar, _publications, _sequenced);

@@ -69,8 +69,10 @@ public static partial class DaprTransportExtensions
         var subscriptions = SubscriptionsOf(services, logger);
         var document = DaprSubscribeDocument.Json(subscriptions);
 
+        var options = services.GetRequiredService<IOptions<DaprLogSubscriptionOptions>>().Value;
+        var token = new DaprAppTokenCheck(options.EffectiveAppApiToken);
         var group = endpoints.MapGroup("");
-        group.MapGet("/dapr/subscribe", context => DaprSubscribeDocument.WriteAsync(context.Response, document));
+        group.MapGet("/dapr/subscribe", token.Guard(context => DaprSubscribeDocument.WriteAsync(context.Response, document)));
         if (subscriptions.Count == 0)
         {
             return group;
@@ -78,13 +80,12 @@ public static partial class DaprTransportExtensions
 
         var producer = services.GetRequiredService<DaprLogProducer>();
         var messaging = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
-        var options = services.GetRequiredService<IOptions<DaprLogSubscriptionOptions>>().Value;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         foreach (var subscription in subscriptions)
         {
             var processor = new LogRecordProcessor(subscription.Handler, producer, messaging, logger);
             var delivery = new DaprLogDelivery(subscription, processor, producer, options, lifetime, logger);
-            group.MapPost(subscription.Route, (RequestDelegate)delivery.HandleAsync);
+            group.MapPost(subscription.Route, token.Guard(delivery.HandleAsync));
         }
 
         return group;
