@@ -43,6 +43,22 @@ public sealed class ChannelOptions
     /// <summary>Any authenticated client may subscribe without a subscription token.</summary>
     public bool AllowSubscribeForClient { get; set; }
 
+    /// <summary>
+    /// Anonymous clients (no user) may subscribe where <see cref="AllowSubscribeForClient"/> lets
+    /// clients subscribe; without it that permission is for authenticated users only (Centrifugo's
+    /// <c>allow_subscribe_for_anonymous</c>). The same holds for the three below.
+    /// </summary>
+    public bool AllowSubscribeForAnonymous { get; set; }
+
+    /// <summary>Anonymous clients may publish where the namespace lets clients or subscribers publish.</summary>
+    public bool AllowPublishForAnonymous { get; set; }
+
+    /// <summary>Anonymous subscribers may ask for presence where <see cref="AllowPresenceForSubscriber"/> is on.</summary>
+    public bool AllowPresenceForAnonymous { get; set; }
+
+    /// <summary>Anonymous subscribers may ask for history where <see cref="AllowHistoryForSubscriber"/> is on.</summary>
+    public bool AllowHistoryForAnonymous { get; set; }
+
     /// <summary>Subscribers may ask for presence.</summary>
     public bool AllowPresenceForSubscriber { get; set; }
 

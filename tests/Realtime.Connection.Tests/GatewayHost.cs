@@ -39,6 +39,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["Gateway:DrainWindow"] = "00:00:01",
             ["Channels:Default:AllowSubscribeForClient"] = "true",
             ["Channels:Default:AllowPublishForSubscriber"] = "true",
+            // Most tests connect anonymously.
+            ["Channels:Default:AllowSubscribeForAnonymous"] = "true",
+            ["Channels:Default:AllowPublishForAnonymous"] = "true",
             ["Kestrel:Endpoints:Main:Url"] = $"{scheme}://127.0.0.1:{port}",
             ["Shutdown:Timeout"] = "00:00:10",
         };

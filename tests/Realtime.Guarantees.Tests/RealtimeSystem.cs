@@ -145,6 +145,11 @@ public sealed class RealtimeSystem : IAsyncDisposable
             [$"Channels__Namespaces__{Namespace}__Presence"] = "true",
             [$"Channels__Namespaces__{Namespace}__JoinLeave"] = "true",
             [$"Channels__Namespaces__{Namespace}__AllowPresenceForSubscriber"] = "true",
+            // The tests' clients connect anonymously.
+            [$"Channels__Namespaces__{Namespace}__AllowSubscribeForAnonymous"] = "true",
+            [$"Channels__Namespaces__{Namespace}__AllowPublishForAnonymous"] = "true",
+            [$"Channels__Namespaces__{Namespace}__AllowPresenceForAnonymous"] = "true",
+            [$"Channels__Namespaces__{NoPresenceNamespace}__AllowSubscribeForAnonymous"] = "true",
             ["Presence__EntryTtl"] = PresenceEntryTtl.ToString(),
             ["Presence__SweepInterval"] = "00:00:00.500",
             ["Gateway__PresenceRefreshInterval"] = "00:00:01",

@@ -30,7 +30,24 @@ internal sealed partial class ClientSession
             return null;
         }
 
-        if (_node.Options.ClientInsecure || options.AllowSubscribeForClient || IsUserLimitedFor(request.Channel, options))
+        if (_node.Options.ClientInsecure)
+        {
+            return SubscribeGrant.Open;
+        }
+
+        if (IsUserLimited(request.Channel, options))
+        {
+            // Only the users the channel names, whatever else the namespace allows.
+            if (IsUserLimitedFor(request.Channel))
+            {
+                return SubscribeGrant.Open;
+            }
+
+            ReplyError(id, ProtocolError.PermissionDenied);
+            return null;
+        }
+
+        if (options.AllowSubscribeForClient && (!IsAnonymous || options.AllowSubscribeForAnonymous))
         {
             return SubscribeGrant.Open;
         }
@@ -58,27 +75,27 @@ internal sealed partial class ClientSession
         return null;
     }
 
-    /// <summary>
-    /// A user-limited channel (<c>dialog#42,43</c>) may be subscribed to by the users it names,
-    /// when the namespace allows such channels.
-    /// </summary>
-    private bool IsUserLimitedFor(string channel, ChannelOptions options)
+    /// <summary>Whether the client connected without a user (anonymously).</summary>
+    private bool IsAnonymous => Identity!.User.Length == 0;
+
+    /// <summary>A user-limited channel (<c>dialog#42,43</c>), in a namespace that allows them.</summary>
+    private bool IsUserLimited(string channel, ChannelOptions options) =>
+        options.AllowUserLimitedChannels && channel.Contains(_node.Namespaces.Settings.UserBoundary);
+
+    /// <summary>Whether this client's user is one that the user-limited channel names.</summary>
+    private bool IsUserLimitedFor(string channel)
     {
-        if (!options.AllowUserLimitedChannels || Identity!.User.Length == 0)
+        if (IsAnonymous)
         {
             return false;
         }
 
         var settings = _node.Namespaces.Settings;
         var boundary = channel.LastIndexOf(settings.UserBoundary);
-        if (boundary < 0)
-        {
-            return false;
-        }
 
         foreach (var user in channel.AsSpan(boundary + 1).Split(settings.UserSeparator))
         {
-            if (channel.AsSpan(boundary + 1)[user].SequenceEqual(Identity.User))
+            if (channel.AsSpan(boundary + 1)[user].SequenceEqual(Identity!.User))
             {
                 return true;
             }

@@ -42,7 +42,9 @@ internal sealed partial class ClientSession
             var rewritten = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
             data = rewritten.IsEmpty ? data : rewritten;
         }
-        else if (!(_node.Options.ClientInsecure || options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.Contains(channel))))
+        else if (!(_node.Options.ClientInsecure
+            || ((options.AllowPublishForClient || (options.AllowPublishForSubscriber && _subscriptions.Contains(channel)))
+                && (!IsAnonymous || options.AllowPublishForAnonymous))))
         {
             ReplyError(id, ProtocolError.PermissionDenied);
             return;

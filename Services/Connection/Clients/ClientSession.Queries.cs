@@ -9,7 +9,7 @@ internal sealed partial class ClientSession
 {
     private async Task HandlePresenceAsync(uint id, string channel, bool statsOnly)
     {
-        if (ResolveForQuery(id, channel, static o => o.Presence, static o => o.AllowPresenceForSubscriber) is null)
+        if (ResolveForQuery(id, channel, static o => o.Presence, static o => o.AllowPresenceForSubscriber, static o => o.AllowPresenceForAnonymous) is null)
         {
             return;
         }
@@ -36,7 +36,7 @@ internal sealed partial class ClientSession
 
     private async Task HandleHistoryAsync(uint id, HistoryRequest request)
     {
-        if (ResolveForQuery(id, request.Channel, static o => o.HistoryEnabled, static o => o.AllowHistoryForSubscriber) is null)
+        if (ResolveForQuery(id, request.Channel, static o => o.HistoryEnabled, static o => o.AllowHistoryForSubscriber, static o => o.AllowHistoryForAnonymous) is null)
         {
             return;
         }
@@ -69,9 +69,11 @@ internal sealed partial class ClientSession
 
     /// <summary>
     /// Checks a presence or history query: a known channel whose namespace has the feature
-    /// (else 108) and a subscriber allowed to ask (else 103). Replies with the error itself.
+    /// (else 108) and a subscriber allowed to ask — an anonymous one only where the namespace
+    /// allows anonymous users too — (else 103). Replies with the error itself.
     /// </summary>
-    private ChannelOptions? ResolveForQuery(uint id, string channel, Func<ChannelOptions, bool> featureEnabled, Func<ChannelOptions, bool> allowedForSubscriber)
+    private ChannelOptions? ResolveForQuery(uint id, string channel, Func<ChannelOptions, bool> featureEnabled, Func<ChannelOptions, bool> allowedForSubscriber,
+        Func<ChannelOptions, bool> allowedForAnonymous)
     {
         if (!_node.Namespaces.IsValidName(channel))
         {
@@ -91,7 +93,8 @@ internal sealed partial class ClientSession
             return null;
         }
 
-        if (!_node.Options.ClientInsecure && !(allowedForSubscriber(options) && _subscriptions.Contains(channel)))
+        if (!_node.Options.ClientInsecure
+            && !(allowedForSubscriber(options) && _subscriptions.Contains(channel) && (!IsAnonymous || allowedForAnonymous(options))))
         {
             ReplyError(id, ProtocolError.PermissionDenied);
             return null;
