@@ -55,6 +55,8 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
                 "Services:Channels:Namespaces:firehose:Presence=true",
                 "Services:Channels:Namespaces:firehose:AllowSubscribeForClient=true",
                 "Services:Channels:Namespaces:firehose:AllowPublishForClient=true",
+                // The slow reader connects anonymously.
+                "Services:Channels:Namespaces:firehose:AllowSubscribeForAnonymous=true",
             ],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
