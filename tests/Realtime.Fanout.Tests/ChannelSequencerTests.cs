@@ -46,6 +46,22 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_channel_whose_key_holds_another_type_fails_deterministically_and_is_not_taken_for_an_outage()
+    {
+        // Something else wrote the channel's meta key as a string: every attempt fails the same way.
+        await _mux.GetDatabase().StringSetAsync(ChannelKeys.Meta("chat:poisoned"), "not a hash");
+        var failure = await Assert.ThrowsAsync<RedisServerException>(() => SequenceAsync(Publication("chat:poisoned")));
+        Assert.StartsWith("WRONGTYPE", failure.Message, StringComparison.Ordinal);
+        Assert.False(TransientFailures.IsTransient(failure)); // dead-lettered after its attempts, not retried forever
+
+        // Outage-like replies stay transient.
+        Assert.True(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory")));
+        Assert.True(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica.")));
+        Assert.True(TransientFailures.IsTransient(new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown)));
+        Assert.False(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR user_script:1: Script attempted to access nonexistent global variable")));
+    }
+
+    [Fact]
     public async Task Offsets_increase_by_one_within_one_epoch()
     {
         var results = new List<SequencingResult>();
