@@ -10,7 +10,11 @@ namespace Realtime.Bench.Measurement;
 internal sealed class LatencyRecorder
 {
     private static readonly double MicrosecondsPerTick = 1_000_000.0 / Stopwatch.Frequency;
-    private readonly LongConcurrentHistogram _histogram = new(1, 120_000_000, 3);
+    // Deliveries keep arriving while a summary is taken (a backlog drains after the window), so
+    // both are read through Recorders, which hand out a stable copy while recording goes on.
+    private readonly Recorder _measured = new(1, 120_000_000, 3, static (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
+    private readonly LongHistogram _measuredTotal = new(1, 120_000_000, 3);
+    private readonly Lock _totalGate = new();
     private readonly Recorder _interval = new(1, 120_000_000, 3, static (id, lowest, highest, digits) => new LongHistogram(id, lowest, highest, digits));
     private HistogramBase? _recycled;
     private long _windowStart = long.MaxValue;
@@ -34,7 +38,7 @@ internal sealed class LatencyRecorder
             return false;
         }
 
-        _histogram.RecordValue(microseconds);
+        _measured.RecordValue(microseconds);
         return true;
     }
 
@@ -46,7 +50,15 @@ internal sealed class LatencyRecorder
         return Summarize(interval);
     }
 
-    public LatencySummary Summarize() => Summarize(_histogram);
+    /// <summary>Latency of the measured deliveries so far.</summary>
+    public LatencySummary Summarize()
+    {
+        lock (_totalGate)
+        {
+            _measuredTotal.Add(_measured.GetIntervalHistogram());
+            return Summarize(_measuredTotal);
+        }
+    }
 
     private static LatencySummary Summarize(HistogramBase histogram) => histogram.TotalCount == 0
         ? new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0)

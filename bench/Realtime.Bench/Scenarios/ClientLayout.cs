@@ -11,13 +11,20 @@ internal sealed record ClientLayout(string[] Channels, ClientSpec[] Clients)
 {
     public int[] Publishers() => [.. Enumerable.Range(0, Clients.Length).Where(i => Clients[i].PublishTo >= 0)];
 
+    // Each layout gets channels of its own: scenarios of one matrix share the system, and what an
+    // overloaded scenario left in the log must not reach the next one's subscribers.
+    private static int s_layouts;
+
+    private static int NextLayout() => Interlocked.Increment(ref s_layouts);
+
     /// <summary>IM: pairs on a channel of their own, the two ends on different gateways, both publishing.</summary>
     public static ClientLayout Pairs(string ns, string prefix, int clients, int gateways, bool publish)
     {
         var channels = new string[(clients + 1) / 2];
+        var layout = NextLayout();
         for (var p = 0; p < channels.Length; p++)
         {
-            channels[p] = $"{ns}:{prefix}-{p}";
+            channels[p] = $"{ns}:{prefix}{layout}-{p}";
         }
 
         var specs = new ClientSpec[clients];
@@ -37,9 +44,10 @@ internal sealed record ClientLayout(string[] Channels, ClientSpec[] Clients)
     public static ClientLayout Rooms(string ns, int rooms, int subscribers, int publishers, int gateways, int publisherGateway = -1)
     {
         var channels = new string[rooms];
+        var layout = NextLayout();
         for (var r = 0; r < rooms; r++)
         {
-            channels[r] = $"{ns}:room-{r}";
+            channels[r] = $"{ns}:room{layout}-{r}";
         }
 
         var specs = new ClientSpec[rooms * subscribers + publishers];
