@@ -5,11 +5,27 @@ namespace Realtime.Testing;
 
 public static class FreePort
 {
-    /// <summary>A loopback TCP port free at the moment of asking.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback TCP port free at the moment of asking, and never one this process was handed
+    /// before: the kernel may offer a just-released port again, and two services of one test
+    /// system given the same port make the second answer for the first (a 404 from the wrong one).
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
