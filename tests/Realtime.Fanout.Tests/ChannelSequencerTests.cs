@@ -191,7 +191,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     public async Task Handler_sends_history_channels_on_to_the_sequenced_topic()
     {
         var producer = new RedisStreamsLogProducer(_mux, Options.Create(new MessagingOptions()));
-        var handler = new PublicationSequencingHandler(_sequencer, producer);
+        var handler = new PublicationSequencingHandler(_sequencer, producer, Options.Create(new MessagingOptions()));
         var kept = Publication("chat:h");
         var ephemeral = Publication("live:h");
         await handler.HandleAsync(
@@ -200,7 +200,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
 
         var sequenced = await _mux.GetDatabase().StreamRangeAsync(RedisStreamKeys.Partition(LogTopics.Sequenced, RedisStreamKeys.PartitionOf("chat:h", new MessagingOptions().RedisStreamPartitions)));
         var record = Assert.Single(sequenced);
-        var decoded = PublicationCodec.DecodeSequenced((byte[])record.Values.Single(v => v.Name == "p").Value!);
+        var decoded = SequencedRecord.Decode((byte[])record.Values.Single(v => v.Name == "p").Value!);
         Assert.Equal(kept.Id, decoded.Publication.Id);
         Assert.Equal(1UL, decoded.Offset);
     }

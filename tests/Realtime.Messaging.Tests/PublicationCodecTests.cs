@@ -72,6 +72,23 @@ public sealed class PublicationCodecTests
         Assert.Throws<InvalidDataException>(() => DeliveryMessage.Decode(Encoding.UTF8.GetBytes(message)));
     }
 
+    [Fact]
+    public void Sequenced_records_are_read_in_the_delivery_form_and_in_the_earlier_json_form()
+    {
+        var sequenced = new SequencedPublication(Sample, 41, "ep7");
+
+        foreach (var record in new[] { SequencedRecord.Encode(sequenced), PublicationCodec.Encode(sequenced) })
+        {
+            var decoded = SequencedRecord.Decode(record);
+            Assert.Equal(41UL, decoded.Offset);
+            Assert.Equal("ep7", decoded.Epoch);
+            AssertSame(Sample, decoded.Publication);
+        }
+
+        Assert.Equal(DeliveryMessage.Encode(sequenced), SequencedRecord.Encode(sequenced));
+        Assert.Throws<InvalidDataException>(() => SequencedRecord.Decode(DeliveryMessage.EncodeJoin(new ClientInfo("u", "c", default, default))));
+    }
+
     private static void AssertSame(PublicationEnvelope expected, PublicationEnvelope actual)
     {
         Assert.Equal(expected.Id, actual.Id);

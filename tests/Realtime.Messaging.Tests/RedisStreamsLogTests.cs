@@ -252,6 +252,30 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         return pending;
     }
 
+    [Fact]
+    public async Task A_handler_that_completes_batches_itself_gets_each_batch_first_and_one_it_declines_or_fails_takes_the_ordinary_path()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, _options);
+        var handler = new AtomicHandler("atomic", _mux);
+        await using (await StartConsumerAsync(handler))
+        {
+            foreach (var (payload, outcome) in new[] { ("done", "complete"), ("declined", "decline"), ("failed", "throw") })
+            {
+                handler.Next = outcome;
+                await producer.AppendAsync("atomic", new LogRecord("k", Encoding.UTF8.GetBytes(payload), LogRecord.NoHeaders), default);
+                await Eventually.TrueAsync(() => Task.FromResult(handler.Completed.Count + handler.Received.Count == 1), Timeout, payload);
+                await Eventually.TrueAsync(async () => (await PendingAsync("atomic")) == 0, Timeout, $"{payload} acknowledged");
+                var completedItself = handler.Completed.TryDequeue(out var completed);
+                var handledOrdinarily = handler.Received.TryDequeue(out var received);
+                Assert.Equal(outcome == "complete", completedItself);
+                Assert.Equal(outcome != "complete", handledOrdinarily);
+                Assert.Equal(payload, Encoding.UTF8.GetString((completed ?? received)!.Payload.Span));
+            }
+        }
+
+        Assert.Equal(3, handler.Offered);
+    }
+
     private async Task<List<StreamEntry>> AllEntriesAsync(string topic)
     {
         var entries = new List<StreamEntry>();
@@ -263,7 +287,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         return entries;
     }
 
-    private async Task<RunningConsumer> StartConsumerAsync(RecordingHandler handler)
+    private async Task<RunningConsumer> StartConsumerAsync(ILogHandler handler)
     {
         var consumer = new RedisStreamsLogConsumer(handler, _mux, new RedisStreamsLogProducer(_mux, _options), _options, NullLogger<RedisStreamsLogConsumer>.Instance);
         await consumer.StartAsync(default);
@@ -308,6 +332,53 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             {
                 Received.Enqueue(record);
             }
+        }
+    }
+
+    /// <summary>Completes a batch itself (handling and acknowledging it), declines it or fails, as told.</summary>
+    private sealed class AtomicHandler(string topic, IConnectionMultiplexer redis) : IRedisStreamsBatchHandler
+    {
+        public ConcurrentQueue<LogRecord> Completed { get; } = new();
+        public ConcurrentQueue<LogRecord> Received { get; } = new();
+        public volatile string Next = "complete";
+        public int Offered { get; private set; }
+        public string Topic => topic;
+        public string ConsumerGroup => "group";
+
+        public Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
+        {
+            foreach (var record in batch)
+            {
+                Received.Enqueue(record);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public async Task<bool> TryHandleAndAcknowledgeAsync(IReadOnlyList<LogRecord> batch, RedisStreamsBatch read, CancellationToken cancellationToken)
+        {
+            Offered++;
+            switch (Next)
+            {
+                case "decline":
+                    return false;
+                case "throw":
+                    throw new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR the script failed");
+            }
+
+            Assert.Equal("group", read.Group);
+            foreach (var partition in read.Partitions)
+            {
+                Assert.Equal(read.Reader, (string?)await redis.GetDatabase().StringGetAsync(partition.Lease));
+                await redis.GetDatabase().StreamAcknowledgeAsync(partition.Stream, read.Group, partition.EntryIds);
+            }
+
+            foreach (var record in batch)
+            {
+                Completed.Enqueue(record);
+            }
+
+            return true;
         }
     }
 }

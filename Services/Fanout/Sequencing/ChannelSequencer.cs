@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Messaging;
 using Realtime.Messaging.Delivery;
+using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
+using Realtime.Messaging.RedisStreams;
 using StackExchange.Redis;
 
 namespace Realtime.Fanout.Sequencing;
@@ -84,24 +86,7 @@ public sealed class ChannelSequencer(
 
     private async Task RunAsync(IReadOnlyList<PublicationToSequence> batch, List<int> group, int start, int count, SequencingResult[] results, bool streamsStarted)
     {
-        var keys = new RedisKey[3 * count];
-        var args = new RedisValue[3 + 4 * count];
-        args[0] = (long)fanout.Value.DeduplicationWindow.TotalSeconds;
-        args[1] = (long)delivery.Value.StreamMetaTtl.TotalSeconds;
-        args[2] = delivery.Value.ShardedPubSub ? "1" : "0";
-        for (var n = 0; n < count; n++)
-        {
-            var (publication, payload) = batch[group[start + n]];
-            var options = namespaces.Resolve(publication.Channel) ?? new ChannelOptions();
-            keys[3 * n] = ChannelKeys.Meta(publication.Channel);
-            keys[3 * n + 1] = ChannelKeys.History(publication.Channel);
-            keys[3 * n + 2] = ChannelKeys.Published(publication.Channel, publication.Id);
-            args[3 + 4 * n] = payload;
-            args[4 + 4 * n] = options.HistoryEnabled ? options.HistorySize : 0;
-            args[5 + 4 * n] = (long)Math.Ceiling(options.HistoryTtl.TotalSeconds);
-            args[6 + 4 * n] = ChannelKeys.DeliveryName(publication.Channel);
-        }
-
+        var (keys, args) = Arguments(batch, group, start, count, atomic: null);
         var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
         List<int>? unstarted = null;
         for (var n = 0; n < count; n++)
@@ -128,6 +113,113 @@ public sealed class ChannelSequencer(
             await SequenceUnstartedAsync(batch, unstarted, results);
         }
     }
+
+    /// <summary>
+    /// Sequences a batch read from the Redis Streams log and, in the same script call, checks that
+    /// the reader still holds the batch's partitions, appends the sequenced publications of
+    /// history-keeping channels to the sequenced topic (records carrying <paramref name="headers"/>)
+    /// and acknowledges the batch. Null when it did nothing: a lease lost or another reader's
+    /// entries pending, a channel's stream not started, a batch too large for one call, Redis Cluster.
+    /// </summary>
+    public async Task<SequencingResult[]?> TrySequenceAndAcknowledgeAsync(IReadOnlyList<PublicationToSequence> batch,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> headers, RedisStreamsBatch read, MessagingOptions log)
+    {
+        _cluster ??= RedisTopology.IsCluster(redis);
+        if (_cluster == true || batch.Count > MaxPerCall || read.Partitions.Count == 0)
+        {
+            return null;
+        }
+
+        var all = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            all.Add(i);
+        }
+
+        var (keys, args) = Arguments(batch, all, 0, batch.Count, new AtomicBatch(read, headers, log));
+        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
+        if (reply.Length == 1)
+        {
+            // {'fenced'} or {'unstarted'}: nothing was written.
+            return null;
+        }
+
+        var results = new SequencingResult[batch.Count];
+        for (var n = 0; n < batch.Count; n++)
+        {
+            results[n] = new SequencingResult((long)reply[3 * n] == 1,
+                new SequencedPublication(batch[n].Publication, (ulong)(long)reply[3 * n + 1], (string?)reply[3 * n + 2] ?? ""));
+        }
+
+        return results;
+    }
+
+    /// <summary>The script's keys and arguments (layout in <c>sequence.lua</c>) for <paramref name="count"/> publications of a group.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args) Arguments(IReadOnlyList<PublicationToSequence> batch, List<int> group, int start, int count, AtomicBatch? atomic)
+    {
+        var fenced = atomic?.Read.Partitions ?? [];
+        var keys = new List<RedisKey>(2 * fenced.Count + 3 * count + 1);
+        var args = new List<RedisValue>(9 + 6 * count);
+        var sinks = new List<RedisKey>();
+        args.Add((long)fanout.Value.DeduplicationWindow.TotalSeconds);
+        args.Add((long)delivery.Value.StreamMetaTtl.TotalSeconds);
+        args.Add(delivery.Value.ShardedPubSub ? "1" : "0");
+        args.Add(fenced.Count);
+        args.Add(count);
+        args.Add(0); // sequenced-topic streams: known once the publications are laid out
+        args.Add(atomic?.Read.Reader ?? "");
+        args.Add(atomic?.Read.Group ?? "");
+        args.Add(atomic?.Log.RedisStreamMaxLength ?? 0);
+        foreach (var partition in fenced)
+        {
+            keys.Add(partition.Lease);
+            keys.Add(partition.Stream);
+            args.Add(partition.EntryIds.Length);
+            args.AddRange(partition.EntryIds);
+        }
+
+        for (var n = 0; n < count; n++)
+        {
+            var index = group[start + n];
+            var (publication, payload) = batch[index];
+            var options = namespaces.Resolve(publication.Channel) ?? new ChannelOptions();
+            keys.Add(ChannelKeys.Meta(publication.Channel));
+            keys.Add(ChannelKeys.History(publication.Channel));
+            keys.Add(ChannelKeys.Published(publication.Channel, publication.Id));
+            args.Add(payload);
+            args.Add(options.HistoryEnabled ? options.HistorySize : 0);
+            args.Add((long)Math.Ceiling(options.HistoryTtl.TotalSeconds));
+            args.Add(ChannelKeys.DeliveryName(publication.Channel));
+            var sink = 0;
+            if (atomic is not null && options.HistoryEnabled)
+            {
+                var stream = RedisStreamKeys.Partition(LogTopics.Sequenced, RedisStreamKeys.PartitionOf(publication.Channel, atomic.Log.RedisStreamPartitions));
+                sink = sinks.IndexOf(stream) + 1;
+                if (sink == 0)
+                {
+                    sinks.Add(stream);
+                    sink = sinks.Count;
+                }
+            }
+
+            args.Add(sink);
+            args.Add(publication.Channel);
+            var headers = atomic?.Headers[index] ?? LogRecord.NoHeaders;
+            args.Add(headers.Count);
+            foreach (var (name, value) in headers)
+            {
+                args.Add(name);
+                args.Add(value);
+            }
+        }
+
+        keys.AddRange(sinks);
+        args[5] = sinks.Count;
+        return ([.. keys], [.. args]);
+    }
+
+    /// <summary>What a batch sequenced atomically with its log read adds to the script call.</summary>
+    private sealed record AtomicBatch(RedisStreamsBatch Read, IReadOnlyList<IReadOnlyDictionary<string, string>> Headers, MessagingOptions Log);
 
     /// <summary>
     /// First use of a channel, or Redis lost it: start each such stream from the durable maximum,

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
+using Realtime.Messaging.RedisStreams;
 using Realtime.Messaging.Telemetry;
 using Realtime.Fanout.Telemetry;
 
@@ -10,15 +12,82 @@ namespace Realtime.Fanout.Sequencing;
 /// Consumes the publication log: sequences and delivers a batch of publications in one script
 /// call, then hands the sequenced publications of history-keeping channels on to the history
 /// service in one append. The batch is acknowledged only after both steps, so a crash anywhere
-/// replays it; sequencing deduplicates.
+/// replays it; sequencing deduplicates. On the Redis Streams log (standalone Redis) all of it,
+/// with the lease check and the acknowledgement, is one script call: one round trip per batch
+/// after the read instead of four, and one hop fewer between a publish and its delivery.
 /// </summary>
-public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log) : ILogHandler
+public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log, IOptions<MessagingOptions> messaging)
+    : IRedisStreamsBatchHandler
 {
     public string Topic => LogTopics.Publications;
 
     public string ConsumerGroup => LogTopics.FanoutGroup;
 
     public async Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
+    {
+        var (publications, activities) = Decode(batch);
+        try
+        {
+            var results = await sequencer.SequenceAsync(publications);
+            var forHistory = new List<LogRecord>(batch.Count);
+            for (var i = 0; i < results.Length; i++)
+            {
+                Record(results[i], activities?[i]);
+                var sequenced = results[i].Publication;
+                if (sequenced.Offset > 0)
+                {
+                    // Also for duplicates: the first attempt may have died before this append.
+                    forHistory.Add(new LogRecord(sequenced.Publication.Channel, SequencedRecord.Encode(sequenced), HeadersOf(activities?[i])));
+                }
+            }
+
+            if (forHistory.Count > 0)
+            {
+                await log.AppendAllAsync(LogTopics.Sequenced, forHistory, cancellationToken);
+            }
+        }
+        finally
+        {
+            Dispose(activities);
+        }
+    }
+
+    public async Task<bool> TryHandleAndAcknowledgeAsync(IReadOnlyList<LogRecord> batch, RedisStreamsBatch read, CancellationToken cancellationToken)
+    {
+        if (batch.Count > ChannelSequencer.MaxPerCall)
+        {
+            return false;
+        }
+
+        var (publications, activities) = Decode(batch);
+        try
+        {
+            var headers = new IReadOnlyDictionary<string, string>[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                headers[i] = HeadersOf(activities?[i]);
+            }
+
+            var results = await sequencer.TrySequenceAndAcknowledgeAsync(publications, headers, read, messaging.Value);
+            if (results is null)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < results.Length; i++)
+            {
+                Record(results[i], activities?[i]);
+            }
+
+            return true;
+        }
+        finally
+        {
+            Dispose(activities);
+        }
+    }
+
+    private (PublicationToSequence[] Publications, Activity?[]? Activities) Decode(IReadOnlyList<LogRecord> batch)
     {
         var publications = new PublicationToSequence[batch.Count];
         Activity?[]? activities = null;
@@ -34,42 +103,29 @@ public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILo
             }
         }
 
-        try
+        return (publications, activities);
+    }
+
+    private static void Record(SequencingResult result, Activity? activity)
+    {
+        FanoutMetrics.RecordSequenced(result, result.Publication.Publication.Time);
+        activity?.SetTag("realtime.offset", result.Publication.Offset);
+        activity?.SetTag("realtime.duplicate", !result.Sequenced);
+    }
+
+    private static IReadOnlyDictionary<string, string> HeadersOf(Activity? activity) =>
+        activity is null ? LogRecord.NoHeaders : TraceContext.Capture(activity);
+
+    private static void Dispose(Activity?[]? activities)
+    {
+        if (activities is null)
         {
-            var results = await sequencer.SequenceAsync(publications);
-            var forHistory = new List<LogRecord>(batch.Count);
-            for (var i = 0; i < results.Length; i++)
-            {
-                var sequenced = results[i].Publication;
-                FanoutMetrics.RecordSequenced(results[i], sequenced.Publication.Time);
-                if (activities?[i] is { } activity)
-                {
-                    activity.SetTag("realtime.offset", sequenced.Offset);
-                    activity.SetTag("realtime.duplicate", !results[i].Sequenced);
-                }
-
-                if (sequenced.Offset > 0)
-                {
-                    // Also for duplicates: the first attempt may have died before this append.
-                    forHistory.Add(new LogRecord(sequenced.Publication.Channel, PublicationCodec.Encode(sequenced),
-                        activities?[i] is { } traced ? TraceContext.Capture(traced) : LogRecord.NoHeaders));
-                }
-            }
-
-            if (forHistory.Count > 0)
-            {
-                await log.AppendAllAsync(LogTopics.Sequenced, forHistory, cancellationToken);
-            }
+            return;
         }
-        finally
+
+        foreach (var activity in activities)
         {
-            if (activities is not null)
-            {
-                foreach (var activity in activities)
-                {
-                    activity?.Dispose();
-                }
-            }
+            activity?.Dispose();
         }
     }
 }

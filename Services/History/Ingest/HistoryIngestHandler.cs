@@ -22,7 +22,7 @@ public sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Exten
         var publications = new SequencedPublication[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            publications[i] = PublicationCodec.DecodeSequenced(batch[i].Payload);
+            publications[i] = SequencedRecord.Decode(batch[i].Payload);
         }
 
         var stored = await store.StoreAsync(publications, cancellationToken);

@@ -38,6 +38,9 @@ internal sealed partial class LogRecordProcessor(ILogHandler handler, ILogProduc
         }
     }
 
+    /// <summary>Counts records a handler completed outside this processor (see <c>IRedisStreamsBatchHandler</c>).</summary>
+    public void RecordConsumed(int count) => MessagingTelemetry.Consumed.Add(count, _tags);
+
     private async Task HandleOneAsync(LogRecord record, CancellationToken stoppingToken)
     {
         Exception? failure = null;

@@ -24,6 +24,7 @@ internal sealed partial class RedisStreamsLogConsumer(
 {
     private readonly LogRecordProcessor _processor = new(handler, deadLetters, options.Value, logger);
     private readonly string _member = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    private bool? _cluster;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -171,6 +172,11 @@ internal sealed partial class RedisStreamsLogConsumer(
             return Task.CompletedTask;
         }
 
+        if (handler is IRedisStreamsBatchHandler atomic && await TryHandleAtomicallyAsync(atomic, reads, stoppingToken))
+        {
+            return Task.CompletedTask;
+        }
+
         var partitions = new int[reads.Count];
         for (var i = 0; i < reads.Count; i++)
         {
@@ -222,6 +228,53 @@ internal sealed partial class RedisStreamsLogConsumer(
         }
 
         return Task.WhenAll(acknowledgements);
+    }
+
+    /// <summary>
+    /// Offers the batch to a handler that fences, handles and acknowledges it in one Redis call.
+    /// Not in Redis Cluster, where every partition has a hash slot of its own and one script may
+    /// touch only one. False (the batch then takes the ordinary path) when the handler declined or failed.
+    /// </summary>
+    private async Task<bool> TryHandleAtomicallyAsync(IRedisStreamsBatchHandler atomic,
+        List<(int Partition, RedisKey Stream, StreamEntry[] Entries)> reads, CancellationToken stoppingToken)
+    {
+        _cluster ??= RedisTopology.IsCluster(redis);
+        if (_cluster == true)
+        {
+            return false;
+        }
+
+        var records = new List<LogRecord>();
+        var partitions = new RedisStreamsBatchPartition[reads.Count];
+        for (var i = 0; i < reads.Count; i++)
+        {
+            var (partition, stream, entries) = reads[i];
+            var ids = new RedisValue[entries.Length];
+            for (var e = 0; e < entries.Length; e++)
+            {
+                LogEntryFields.Decode(entries[e], records);
+                ids[e] = entries[e].Id;
+            }
+
+            partitions[i] = new RedisStreamsBatchPartition(RedisStreamKeys.Lease(handler.Topic, handler.ConsumerGroup, partition), stream, ids);
+        }
+
+        try
+        {
+            if (!await atomic.TryHandleAndAcknowledgeAsync(records, new RedisStreamsBatch(_member, handler.ConsumerGroup, partitions), stoppingToken))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The ordinary path retries, classifies and dead-letters; an outage is logged there.
+            LogAtomicBatchFailed(e, handler.Topic);
+            return false;
+        }
+
+        _processor.RecordConsumed(records.Count);
+        return true;
     }
 
     /// <summary>
@@ -309,6 +362,9 @@ internal sealed partial class RedisStreamsLogConsumer(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Handling {Count} records of {Topic} partition {Partition}")]
     private partial void LogHandling(string topic, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handling a batch of {Topic} in one call failed; it takes the ordinary path")]
+    private partial void LogAtomicBatchFailed(Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} failed; retrying")]
     private partial void LogReadFailed(Exception exception, string topic);
