@@ -71,8 +71,15 @@ var report = new BenchReport(DateTime.UtcNow, Environment.MachineName, Environme
 
 try
 {
+    var first = true;
     foreach (var run in BenchMatrix.Runs(commandLine))
     {
+        if (!first && !await context.System.WaitUntilDrainedAsync(TimeSpan.FromMinutes(2), cancellation.Token))
+        {
+            log.WriteLine("The log's consumers had not caught up after 2 minutes (or the log is out of sight): the next scenario starts over a backlog.");
+        }
+
+        first = false;
         // Socket completions run inline on the event thread (see above): the next scenario must
         // not start there, or a blocking call in it (killing a process) would stall every socket.
         var result = await run(context, cancellation.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);

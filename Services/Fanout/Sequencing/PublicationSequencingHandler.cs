@@ -19,6 +19,8 @@ namespace Realtime.Fanout.Sequencing;
 public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log, IOptions<MessagingOptions> messaging)
     : IRedisStreamsBatchHandler
 {
+    private static readonly KeyValuePair<string, object?> SequencedDestination = new("messaging.destination.name", LogTopics.Sequenced);
+
     public string Topic => LogTopics.Publications;
 
     public string ConsumerGroup => LogTopics.FanoutGroup;
@@ -74,11 +76,15 @@ public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILo
                 return false;
             }
 
+            var appended = 0;
             for (var i = 0; i < results.Length; i++)
             {
                 Record(results[i], activities?[i]);
+                appended += results[i].Publication.Offset > 0 ? 1 : 0;
             }
 
+            // The script appended these for history itself: counted as the log producer counts its own appends.
+            MessagingTelemetry.Appended.Add(appended, SequencedDestination);
             return true;
         }
         finally

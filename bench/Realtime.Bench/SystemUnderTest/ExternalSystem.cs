@@ -17,5 +17,7 @@ internal sealed class ExternalSystem(IReadOnlyList<Uri> gateways, IReadOnlyList<
 
     public Task RestartGatewayAsync(int index) => throw new NotSupportedException("the bench did not start this system's gateways");
 
+    public Task<bool> WaitUntilDrainedAsync(TimeSpan limit, CancellationToken cancellationToken) => Task.FromResult(false);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -21,4 +21,11 @@ internal interface ISystemUnderTest : IAsyncDisposable
 
     /// <summary>Starts a killed gateway again on its port and waits until it is healthy.</summary>
     Task RestartGatewayAsync(int index);
+
+    /// <summary>
+    /// Waits until the log's consumers have caught up with everything appended, so a scenario
+    /// does not measure the backlog an overloaded one left; false when they had not within
+    /// <paramref name="limit"/> (or the bench cannot see the log).
+    /// </summary>
+    Task<bool> WaitUntilDrainedAsync(TimeSpan limit, CancellationToken cancellationToken);
 }

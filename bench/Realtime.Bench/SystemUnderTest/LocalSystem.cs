@@ -135,6 +135,46 @@ internal sealed class LocalSystem : ISystemUnderTest
         return environment;
     }
 
+    public async Task<bool> WaitUntilDrainedAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await using var redis = await _redis.ConnectAsync();
+        var server = redis.GetServers()[0];
+        var database = redis.GetDatabase();
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            if (await IsDrainedAsync(server, database))
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+    }
+
+    /// <summary>Every consumer group of every log partition has read everything and acknowledged it.</summary>
+    private static async Task<bool> IsDrainedAsync(StackExchange.Redis.IServer server, StackExchange.Redis.IDatabase database)
+    {
+        // The partitions' streams (rt:log:{topic:n}), not the leases and member sets beside them.
+        await foreach (var stream in server.KeysAsync(pattern: "rt:log:{*}"))
+        {
+            foreach (var group in await database.StreamGroupInfoAsync(stream))
+            {
+                if (group.PendingMessageCount > 0 || group.Lag is not 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var service in Enumerable.Reverse(_services))
