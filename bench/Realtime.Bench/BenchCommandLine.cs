@@ -22,7 +22,8 @@ internal sealed record BenchCommandLine
           --warmup 10 --duration 30   seconds (not measured / measured)
           --quick                     matrix with 3 s warm-up and 10 s windows
           --gateways 2                gateway processes of the system the bench starts
-          --set Key=Value             configuration for every service of that system (environment form, e.g. Messaging__BatchSize=512)
+          --set Key=Value             configuration for every service of that system (environment form, e.g. Messaging__BatchSize=512);
+                              --set fanout:Key=Value for one service (presence, history, fanout, gateway)
           --target ws://…             drive a running system instead (repeat per gateway); --secret HS256 key; --watch name=pid
           --sources 8                 loopback source addresses (127.0.0.1…N) the client sockets bind to
           --out file.json             where the JSON report goes (default: bench/results/<time>.json)

@@ -80,26 +80,46 @@ internal sealed class LocalSystem : ISystemUnderTest
         var environment = Environment(presence, history);
         foreach (var (key, value) in overrides)
         {
-            environment[key] = value;
+            if (!key.Contains(':', StringComparison.Ordinal))
+            {
+                environment[key] = value;
+            }
         }
 
         log.WriteLine("Starting presence, history, fanout and {0} gateways (Release builds)…", gateways);
-        var presenceService = new ServiceProcess("presence", "Presence", presence, environment);
-        var historyService = new ServiceProcess("history", "History", history, environment);
+        var presenceService = new ServiceProcess("presence", "Presence", presence, For("presence"));
+        var historyService = new ServiceProcess("history", "History", history, For("history"));
         _services.AddRange([presenceService, historyService]);
         await Task.WhenAll(presenceService.StartAsync(), historyService.StartAsync());
 
-        var fanout = new ServiceProcess("fanout", "Fanout", FreePort.Next(), environment);
+        var fanout = new ServiceProcess("fanout", "Fanout", FreePort.Next(), For("fanout"));
         _gateways = new ServiceProcess[gateways];
         for (var i = 0; i < gateways; i++)
         {
-            var own = new Dictionary<string, string>(environment) { ["Gateway__NodeName"] = $"gateway-{i + 1}" };
+            var own = For("gateway");
+            own["Gateway__NodeName"] = $"gateway-{i + 1}";
             _gateways[i] = new ServiceProcess($"gateway-{i + 1}", "Connection", FreePort.Next(), own);
         }
 
         _services.Add(fanout);
         _services.AddRange(_gateways);
         await Task.WhenAll([fanout.StartAsync(), .. _gateways.Select(g => g.StartAsync())]);
+
+        // "--set fanout:Key=Value" configures one service only.
+        Dictionary<string, string> For(string service)
+        {
+            var own = new Dictionary<string, string>(environment);
+            foreach (var (key, value) in overrides)
+            {
+                if (key.StartsWith(service + ":", StringComparison.Ordinal))
+                {
+                    own[key[(service.Length + 1)..]] = value;
+                }
+            }
+
+            return own;
+        }
+
         log.WriteLine("System up: gateways {0}", string.Join(", ", Gateways));
     }
 
