@@ -74,9 +74,14 @@ try
     var first = true;
     foreach (var run in BenchMatrix.Runs(commandLine))
     {
+        var draining = System.Diagnostics.Stopwatch.StartNew();
         if (!first && !await context.System.WaitUntilDrainedAsync(TimeSpan.FromMinutes(2), cancellation.Token))
         {
             log.WriteLine("The log's consumers had not caught up after 2 minutes (or the log is out of sight): the next scenario starts over a backlog.");
+        }
+        else if (draining.Elapsed > TimeSpan.FromSeconds(1))
+        {
+            log.WriteLine($"The log's consumers caught up with the previous scenario's backlog in {draining.Elapsed.TotalSeconds:F1} s.");
         }
 
         first = false;
