@@ -69,9 +69,19 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often queued presence joins and leaves are sent to the presence service, in one batch.</summary>
+    /// <summary>
+    /// How often presence changes that could not be reported (presence slow or down) are sent
+    /// again. Changes themselves go at once, those queued during a report together in the next.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PresenceFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a subscribe or unsubscribe reply waits for the client's presence change to reach
+    /// the presence service; past it (presence slow or down) the reply goes and the change follows.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan PresenceSyncTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How often this node re-reports every present client so entries do not expire. Keep it

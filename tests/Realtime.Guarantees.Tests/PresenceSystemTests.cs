@@ -130,6 +130,32 @@ public sealed class PresenceSystemTests
         }
     }
 
+    [Fact]
+    public async Task A_client_is_present_when_its_subscribe_reply_arrives_and_gone_when_its_unsubscribe_reply_arrives()
+    {
+        await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
+        var channel = $"{RealtimeSystem.Namespace}:exact-{Guid.NewGuid():N}";
+        await using var watcher = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
+        await watcher.CommandAsync("connect", new { });
+        Assert.Null((await watcher.CommandAsync("subscribe", new { channel }))["error"]);
+        // The subscriber on the other gateway: its report and the watcher's question take different paths.
+        await using var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(1));
+        await client.CommandAsync("connect", new { });
+
+        for (var round = 0; round < 5; round++)
+        {
+            Assert.Null((await client.CommandAsync("subscribe", new { channel }))["error"]);
+            // Asked right after the reply, without waiting for anything else.
+            Assert.Equal(2, await ClientsPresentAsync(watcher, channel));
+
+            Assert.Null((await client.CommandAsync("unsubscribe", new { channel }))["error"]);
+            Assert.Equal(1, await ClientsPresentAsync(watcher, channel));
+        }
+    }
+
+    private static async Task<int> ClientsPresentAsync(ProtocolTestClient asker, string channel) =>
+        (await asker.CommandAsync("presence", new { channel }))["presence"]!["presence"]!.AsObject().Count;
+
     private static async Task ExpectPresenceAsync(ProtocolTestClient asker, string channel, int clients, TimeSpan? within = null)
     {
         await Eventually.TrueAsync(async () =>

@@ -153,6 +153,8 @@ public sealed class RealtimeSystem : IAsyncDisposable
             ["Presence__EntryTtl"] = PresenceEntryTtl.ToString(),
             ["Presence__SweepInterval"] = "00:00:00.500",
             ["Gateway__PresenceRefreshInterval"] = "00:00:01",
+            // Replies wait for presence reports; a loaded test machine must not turn that into a race.
+            ["Gateway__PresenceSyncTimeout"] = "00:00:10",
             ["Gateway__AllowAnonymous"] = "true",
             ["Gateway__Token__HmacSecretKey"] = TokenSecret,
             [$"Channels__Namespaces__{NoPresenceNamespace}__AllowSubscribeForClient"] = "true",

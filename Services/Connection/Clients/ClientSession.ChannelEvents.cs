@@ -9,32 +9,35 @@ namespace Realtime.Connection.Clients;
 
 internal sealed partial class ClientSession
 {
-    /// <summary>After a subscription starts: presence entry and join event, as the namespace asks.</summary>
+    /// <summary>
+    /// Before a subscription is confirmed: the client's presence entry, when the namespace keeps
+    /// presence; completes once presence has it (or after <see cref="GatewayOptions.PresenceSyncTimeout"/>).
+    /// </summary>
+    private Task ReportJoinAsync(string channel, ChannelOptions options, SubscribeGrant grant) =>
+        options.Presence ? _node.Presence.JoinAsync(channel, ClientId, Identity!, grant.ChannelInfo) : Task.CompletedTask;
+
+    /// <summary>After a subscription starts: the join event, as the namespace asks.</summary>
     private void AfterSubscribed(string channel, ChannelOptions options, SubscribeGrant grant)
     {
-        if (options.Presence)
-        {
-            _node.Presence.Join(channel, ClientId, Identity!, grant.ChannelInfo);
-        }
-
         if (options.JoinLeave || options.ForcePushJoinLeave)
         {
             _ = _node.Hub.PublishPresenceEventAsync(channel, DeliveryMessage.EncodeJoin(InfoFor(grant.ChannelInfo)));
         }
     }
 
-    /// <summary>After a subscription ends: presence entry removed and leave event, as the namespace asks.</summary>
-    private void AfterUnsubscribed(string channel, ChannelOptions options, ChannelSubscription subscription)
+    /// <summary>
+    /// After a subscription ends: presence entry removed and leave event, as the namespace asks.
+    /// The task completes once presence has the removal (or after the sync timeout).
+    /// </summary>
+    private Task AfterUnsubscribed(string channel, ChannelOptions options, ChannelSubscription subscription)
     {
-        if (options.Presence)
-        {
-            _node.Presence.Leave(channel, ClientId);
-        }
-
+        var reported = options.Presence ? _node.Presence.LeaveAsync(channel, ClientId) : Task.CompletedTask;
         if (options.JoinLeave || options.ForcePushJoinLeave)
         {
             _ = _node.Hub.PublishPresenceEventAsync(channel, DeliveryMessage.EncodeLeave(InfoFor(subscription.ChannelInfo)));
         }
+
+        return reported;
     }
 
     /// <summary>Called from the delivery thread when a positioned subscription saw a gap: the client resubscribes and recovers.</summary>

@@ -57,6 +57,18 @@ internal sealed partial class ClientSession
             Pong = true,
             Node = _node.Name,
         };
+        // Server-side subscriptions' presence entries exist when the client learns of them.
+        if (subs.Count > 0)
+        {
+            var joins = new Task[subs.Count];
+            for (var i = 0; i < subs.Count; i++)
+            {
+                joins[i] = ReportJoinAsync(subs[i].Channel, subs[i].Options, SubscribeGrant.Open);
+            }
+
+            await Task.WhenAll(joins);
+        }
+
         Reply((id, result), static (w, s) => ReplyWriter.Connect(w, s.id, s.result));
         foreach (var sub in subs)
         {

@@ -29,6 +29,7 @@ internal sealed partial class ClientSession
             return;
         }
 
+        await ReportJoinAsync(channel, options, SubscribeGrant.Open);
         Push(FrameEncoder.Encode((channel, outcome.Result!), static (w, s) => PushWriter.Subscribe(w, s.channel, s.Item2)));
         outcome.Subscription!.Activate(outcome.Result!.Offset, outcome.Result.Epoch);
         AfterSubscribed(channel, options, SubscribeGrant.Open);

@@ -49,6 +49,8 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // The entry exists when the client learns it is subscribed (publications wait for Activate).
+        await ReportJoinAsync(channel, options, grant);
         Reply((id, outcome.Result!), static (w, s) => ReplyWriter.Subscribe(w, s.id, s.Item2));
         outcome.Subscription!.Activate(outcome.Result!.Offset, outcome.Result.Epoch);
         AfterSubscribed(channel, options, grant);
@@ -154,15 +156,23 @@ internal sealed partial class ClientSession
         return result with { Recovered = true, Publications = publications };
     }
 
-    private void HandleUnsubscribe(uint id, UnsubscribeRequest request)
+    private async Task HandleUnsubscribeAsync(uint id, UnsubscribeRequest request)
     {
-        Unsubscribe(request.Channel);
+        // The entry is gone when the client learns it is unsubscribed.
+        Unsubscribe(request.Channel, out var presenceReported);
+        await presenceReported;
         ReplyEmpty(id, ReplyWriter.UnsubscribeMethod);
     }
 
-    /// <summary>Ends a subscription on this node: no more pushes, presence and leave reported.</summary>
-    private bool Unsubscribe(string channel)
+    private bool Unsubscribe(string channel) => Unsubscribe(channel, out _);
+
+    /// <summary>
+    /// Ends a subscription on this node: no more pushes, presence and leave reported
+    /// (<paramref name="presenceReported"/> completes once presence has the removal).
+    /// </summary>
+    private bool Unsubscribe(string channel, out Task presenceReported)
     {
+        presenceReported = Task.CompletedTask;
         if (!_subscriptions.TryRemove(channel, out var subscription))
         {
             return false;
@@ -172,7 +182,7 @@ internal sealed partial class ClientSession
         GatewayMetrics.Subscriptions.Add(-1);
         if (_node.Namespaces.Resolve(channel) is { } options)
         {
-            AfterUnsubscribed(channel, options, subscription);
+            presenceReported = AfterUnsubscribed(channel, options, subscription);
         }
 
         return true;

@@ -328,8 +328,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             case SubscribeRequest subscribe:
                 return HandleSubscribeAsync(command.Id, subscribe);
             case UnsubscribeRequest unsubscribe:
-                HandleUnsubscribe(command.Id, unsubscribe);
-                return Task.CompletedTask;
+                return HandleUnsubscribeAsync(command.Id, unsubscribe);
             case PublishRequest publish:
                 return HandlePublishAsync(command.Id, publish);
             case PresenceRequest presence:

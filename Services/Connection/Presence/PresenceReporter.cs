@@ -7,10 +7,13 @@ using Realtime.Contracts;
 namespace Realtime.Connection.Presence;
 
 /// <summary>
-/// Reports this node's presence changes to the presence service in batches: joins and leaves
-/// every <see cref="GatewayOptions.PresenceFlushInterval"/>, and every present client again
-/// every <see cref="GatewayOptions.PresenceRefreshInterval"/> so its entry stays alive. A failed
-/// report is kept and sent again.
+/// Reports this node's presence changes to the presence service with group commit: a change is
+/// sent at once, and the changes that arrive while a report is in flight go together in the
+/// next; every present client is reported again every
+/// <see cref="GatewayOptions.PresenceRefreshInterval"/> so its entry stays alive. A failed report
+/// is kept and sent again (every <see cref="GatewayOptions.PresenceFlushInterval"/>). A subscribe
+/// or unsubscribe reply waits (up to <see cref="GatewayOptions.PresenceSyncTimeout"/>) for the
+/// report holding its change, so presence follows the subscription as its client sees it.
 /// </summary>
 internal sealed partial class PresenceReporter(
     IHttpClientFactory httpClients,
@@ -23,23 +26,53 @@ internal sealed partial class PresenceReporter(
     private readonly Dictionary<(string Channel, string Client), PresenceEntry> _present = [];
     private readonly PendingPresenceChanges _pending = new();
     private readonly string _node = options.Value.ResolveNodeName();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private int _wakeRequested;
+    private TaskCompletionSource _nextReport = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Join(string channel, string client, ClientIdentity identity, Protocol.RawJson channelInfo)
+    /// <summary>Queues the client's entry; the task completes when a report holding it was sent (or after the sync timeout).</summary>
+    public Task JoinAsync(string channel, string client, ClientIdentity identity, Protocol.RawJson channelInfo)
     {
         var entry = new PresenceEntry(channel, client, identity.User, ToElement(identity.Info), ToElement(channelInfo));
+        Task reported;
         lock (_gate)
         {
             _present[(channel, client)] = entry;
             _pending.Join(entry);
+            reported = _nextReport.Task;
         }
+
+        return WaitReportedAsync(reported);
     }
 
-    public void Leave(string channel, string client)
+    /// <summary>Queues the removal of the client's entry; the task completes as for <see cref="JoinAsync"/>.</summary>
+    public Task LeaveAsync(string channel, string client)
     {
+        Task reported;
         lock (_gate)
         {
             _present.Remove((channel, client));
             _pending.Leave(channel, client);
+            reported = _nextReport.Task;
+        }
+
+        return WaitReportedAsync(reported);
+    }
+
+    private async Task WaitReportedAsync(Task reported)
+    {
+        if (Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        {
+            _wake.Release();
+        }
+
+        try
+        {
+            await reported.WaitAsync(options.Value.PresenceSyncTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Presence is slow or unreachable: the reply goes now, the change is sent when it can be.
         }
     }
 
@@ -56,16 +89,18 @@ internal sealed partial class PresenceReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PresenceFlushInterval);
         var nextRefresh = DateTime.UtcNow + options.Value.PresenceRefreshInterval;
-        while (await TickAsync(timer, stoppingToken) || FinalFlushDue())
+        while (await WaitForChangesAsync(stoppingToken) || FinalFlushDue())
         {
             List<PresenceEntry> joins;
             List<PresenceLeave> leaves;
             List<PresenceEntry> refreshes = [];
+            TaskCompletionSource report;
             lock (_gate)
             {
                 (joins, leaves) = _pending.TakeAll();
+                report = _nextReport;
+                _nextReport = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 if (DateTime.UtcNow >= nextRefresh)
                 {
                     refreshes = [.. _present.Values];
@@ -73,20 +108,43 @@ internal sealed partial class PresenceReporter(
                 }
             }
 
-            if (joins.Count + leaves.Count + refreshes.Count == 0)
+            try
             {
-                continue;
-            }
-
-            // The final flush runs after stopping was requested: it gets a short deadline of its own.
-            using var finalDeadline = stoppingToken.IsCancellationRequested ? new CancellationTokenSource(TimeSpan.FromSeconds(3)) : null;
-            if (!await SendAsync(joins, leaves, refreshes, finalDeadline?.Token ?? stoppingToken))
-            {
-                lock (_gate)
+                if (joins.Count + leaves.Count + refreshes.Count == 0)
                 {
-                    _pending.Restore(joins, leaves);
+                    continue;
+                }
+
+                // The final flush runs after stopping was requested: it gets a short deadline of its own.
+                using var finalDeadline = stoppingToken.IsCancellationRequested ? new CancellationTokenSource(TimeSpan.FromSeconds(3)) : null;
+                if (!await SendAsync(joins, leaves, refreshes, finalDeadline?.Token ?? stoppingToken))
+                {
+                    lock (_gate)
+                    {
+                        _pending.Restore(joins, leaves);
+                    }
                 }
             }
+            finally
+            {
+                // Sent, or kept for the next attempt: the replies waiting on it go on either way.
+                report.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Until a change is queued, or the flush interval passes (retries, refreshes); false once stopping.</summary>
+    private async Task<bool> WaitForChangesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _wake.WaitAsync(options.Value.PresenceFlushInterval, stoppingToken);
+            Volatile.Write(ref _wakeRequested, 0);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -153,16 +211,4 @@ internal sealed partial class PresenceReporter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Presence report ({Joins} joins, {Leaves} leaves) failed; it will be sent again")]
     private partial void LogReportFailed(Exception exception, int joins, int leaves);
-
-    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }
