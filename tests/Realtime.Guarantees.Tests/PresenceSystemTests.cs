@@ -96,9 +96,7 @@ public sealed class PresenceSystemTests
     {
         await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
         var channel = $"{RealtimeSystem.Namespace}:churn-{Guid.NewGuid():N}";
-        await using var watcher = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
-        await watcher.CommandAsync("connect", new { });
-        Assert.Null((await watcher.CommandAsync("subscribe", new { channel }))["error"]);
+        await using var watcher = await SubscribedClientAsync(system, 0, channel);
 
         // Ten clients join and leave at once, their joins and leaves falling into one report.
         var churned = new List<ProtocolTestClient>();
@@ -113,9 +111,7 @@ public sealed class PresenceSystemTests
 
         // A marker joining after them is reported with or after their changes: once it shows,
         // theirs have been applied, and only the watcher and the marker may be present.
-        await using var marker = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
-        await marker.CommandAsync("connect", new { });
-        Assert.Null((await marker.CommandAsync("subscribe", new { channel }))["error"]);
+        await using var marker = await SubscribedClientAsync(system, 0, channel);
         await Eventually.TrueAsync(async () =>
         {
             var reply = await watcher.CommandAsync("presence", new { channel });
@@ -135,9 +131,7 @@ public sealed class PresenceSystemTests
     {
         await using var system = await RealtimeSystem.StartAsync(LogTransportKind.RedisStreams);
         var channel = $"{RealtimeSystem.Namespace}:exact-{Guid.NewGuid():N}";
-        await using var watcher = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(0));
-        await watcher.CommandAsync("connect", new { });
-        Assert.Null((await watcher.CommandAsync("subscribe", new { channel }))["error"]);
+        await using var watcher = await SubscribedClientAsync(system, 0, channel);
         // The subscriber on the other gateway: its report and the watcher's question take different paths.
         await using var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(1));
         await client.CommandAsync("connect", new { });
@@ -151,6 +145,14 @@ public sealed class PresenceSystemTests
             Assert.Null((await client.CommandAsync("unsubscribe", new { channel }))["error"]);
             Assert.Equal(1, await ClientsPresentAsync(watcher, channel));
         }
+    }
+
+    private static async Task<ProtocolTestClient> SubscribedClientAsync(RealtimeSystem system, int gateway, string channel)
+    {
+        var client = await ProtocolTestClient.ConnectSocketAsync(system.WebSocket(gateway));
+        await client.CommandAsync("connect", new { });
+        Assert.Null((await client.CommandAsync("subscribe", new { channel }))["error"]);
+        return client;
     }
 
     private static async Task<int> ClientsPresentAsync(ProtocolTestClient asker, string channel) =>
