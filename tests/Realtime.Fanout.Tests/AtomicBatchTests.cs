@@ -20,7 +20,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
 {
     private const string Reader = "reader-1";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private readonly MessagingOptions _log = new();
+    private readonly MessagingOptions _log = new() { RedisStreamMaxLength = 1_000 };
     private RedisServer _redis = null!;
     private ConnectionMultiplexer _mux = null!;
     private ChannelSequencer _sequencer = null!;
@@ -144,6 +144,28 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         Assert.NotNull(results);
         var entry = Assert.Single(await _mux.GetDatabase().StreamRangeAsync(SequencedStream("chat:traced")));
         Assert.Equal(traceparent, (string?)entry.Values.Single(v => v.Name == "h:traceparent").Value);
+    }
+
+    [Fact]
+    public async Task A_full_sequenced_topic_leaves_the_batch_unwritten_for_the_ordinary_path_to_wait_out()
+    {
+        await _streams.StartAsync("chat:full", default);
+        var sink = SequencedStream("chat:full");
+        var filling = new Task[_log.RedisStreamMaxLength];
+        for (var i = 0; i < filling.Length; i++)
+        {
+            filling[i] = _mux.GetDatabase().StreamAddAsync(sink, "k", "history has not read this yet");
+        }
+
+        await Task.WhenAll(filling);
+        var (records, read) = await ReadAsync(Publication("chat:full"));
+
+        Assert.False(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.Equal(1, await PendingAsync());
+        Assert.Equal(_log.RedisStreamMaxLength, await _mux.GetDatabase().StreamLengthAsync(sink));
+        // The ordinary path is refused too, as an outage: retried until history catches up, never dead-lettered.
+        var refused = await Assert.ThrowsAsync<LogFullException>(() => _handler.HandleAsync(records, default));
+        Assert.True(TransientFailures.IsTransient(refused));
     }
 
     private async Task AssertNothingWrittenAsync(string channel, int pending = 1)

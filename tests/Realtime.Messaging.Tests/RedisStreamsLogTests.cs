@@ -276,6 +276,73 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         Assert.Equal(3, handler.Offered);
     }
 
+    [Fact]
+    public async Task A_full_partition_refuses_appends_and_only_what_every_group_acknowledged_is_trimmed()
+    {
+        var options = Options.Create(new MessagingOptions { RedisStreamPartitions = 4, RedisStreamMaxLength = 1_000 });
+        var producer = new RedisStreamsLogProducer(_mux, options);
+        var db = _mux.GetDatabase();
+        var stream = RedisStreamKeys.Partition("bounded", RedisStreamKeys.PartitionOf("k", 4));
+        await db.StreamCreateConsumerGroupAsync(stream, "fast", StreamPosition.Beginning, createStream: true);
+        await db.StreamCreateConsumerGroupAsync(stream, "slow", StreamPosition.Beginning);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await producer.AppendAsync("bounded", new LogRecord("k", Encoding.UTF8.GetBytes($"m{i}"), LogRecord.NoHeaders), default);
+        }
+
+        var refused = await Assert.ThrowsAsync<LogFullException>(() => Append(producer, "one too many"));
+        Assert.True(TransientFailures.IsTransient(refused)); // the publisher gets a temporary error
+
+        // One group has everything, the other nothing yet: nothing may go.
+        await ReadAndAcknowledgeAsync(db, stream, "fast", 1_000);
+        Assert.Equal(0, await AcknowledgedTrimming.TrimAsync(db, stream));
+        await Assert.ThrowsAsync<LogFullException>(() => Append(producer, "still too many"));
+
+        // The slower group catches up part of the way: what both have acknowledged goes.
+        await ReadAndAcknowledgeAsync(db, stream, "slow", 600);
+        Assert.Equal(599, await AcknowledgedTrimming.TrimAsync(db, stream));
+        await Append(producer, "room again");
+
+        // The slow group still gets every record it had not read.
+        var rest = await db.StreamReadGroupAsync(stream, "slow", "reader", StreamPosition.NewMessages, 2_000);
+        Assert.Equal(401, rest.Length);
+        Assert.Equal("m600", Encoding.UTF8.GetString((byte[])rest[0]["p"]!));
+    }
+
+    [Fact]
+    public async Task A_consumer_trims_what_its_group_acknowledged_and_dead_letters_are_capped_not_refused()
+    {
+        var producer = new RedisStreamsLogProducer(_mux, Options.Create(new MessagingOptions { RedisStreamPartitions = 4, RedisStreamMaxLength = 1_000 }));
+        var handler = new RecordingHandler("trimmed");
+        await using (await StartConsumerAsync(handler))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await producer.AppendAsync("trimmed", new LogRecord("k", Encoding.UTF8.GetBytes($"m{i}"), LogRecord.NoHeaders), default);
+            }
+
+            await Eventually.TrueAsync(() => Task.FromResult(handler.Received.Count == 50), Timeout, "50 records");
+            // The group's last delivered entry stays (its position); everything before it goes.
+            await Eventually.TrueAsync(async () => (await AllEntriesAsync("trimmed")).Count <= 1, Timeout, "the acknowledged records trimmed");
+        }
+
+        var deadLetters = LogTopics.DeadLetter("trimmed");
+        for (var i = 0; i < 1_001; i++)
+        {
+            await producer.AppendAsync(deadLetters, new LogRecord("k", Encoding.UTF8.GetBytes($"d{i}"), LogRecord.NoHeaders), default);
+        }
+    }
+
+    private static Task Append(RedisStreamsLogProducer producer, string payload) =>
+        producer.AppendAsync("bounded", new LogRecord("k", Encoding.UTF8.GetBytes(payload), LogRecord.NoHeaders), default);
+
+    private static async Task ReadAndAcknowledgeAsync(IDatabase db, RedisKey stream, string group, int count)
+    {
+        var entries = await db.StreamReadGroupAsync(stream, group, "reader", StreamPosition.NewMessages, count);
+        Assert.Equal(count, entries.Length);
+        await db.StreamAcknowledgeAsync(stream, group, [.. entries.Select(e => e.Id)]);
+    }
+
     private async Task<List<StreamEntry>> AllEntriesAsync(string topic)
     {
         var entries = new List<StreamEntry>();

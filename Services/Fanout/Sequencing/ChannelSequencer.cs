@@ -119,7 +119,8 @@ public sealed class ChannelSequencer(
     /// the reader still holds the batch's partitions, appends the sequenced publications of
     /// history-keeping channels to the sequenced topic (records carrying <paramref name="headers"/>)
     /// and acknowledges the batch. Null when it did nothing: a lease lost or another reader's
-    /// entries pending, a channel's stream not started, a batch too large for one call, Redis Cluster.
+    /// entries pending, a channel's stream not started, the sequenced topic full, a batch too large
+    /// for one call, Redis Cluster.
     /// </summary>
     public async Task<SequencingResult[]?> TrySequenceAndAcknowledgeAsync(IReadOnlyList<PublicationToSequence> batch,
         IReadOnlyList<IReadOnlyDictionary<string, string>> headers, RedisStreamsBatch read, MessagingOptions log)
@@ -140,7 +141,7 @@ public sealed class ChannelSequencer(
         var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
         if (reply.Length == 1)
         {
-            // {'fenced'} or {'unstarted'}: nothing was written.
+            // {'fenced'}, {'unstarted'} or {'full'}: nothing was written.
             return null;
         }
 

@@ -12,13 +12,13 @@
 --   sequenced-topic stream written to.
 -- ARGV[1] dedup window seconds   ARGV[2] meta ttl seconds (0: none)   ARGV[3] "1" for sharded pub/sub
 -- ARGV[4] fenced partitions F   ARGV[5] publications N   ARGV[6] sequenced-topic streams S
--- ARGV[7] reader (consumer name)   ARGV[8] consumer group   ARGV[9] sequenced-topic MAXLEN (~)
+-- ARGV[7] reader (consumer name)   ARGV[8] consumer group   ARGV[9] most entries a sequenced-topic stream holds
 -- then per fenced partition: entry count E and the E entry ids to acknowledge;
 -- then per publication: publication JSON, history size (0: no history, no offset), history ttl
 --   seconds, delivery pub/sub channel, sequenced-topic stream (1-based among the S; 0: none),
 --   channel, header count H and H name/value pairs for its sequenced-topic record.
 -- Returns three values per publication: {1 sequenced | 0 duplicate | -1 stream not started,
--- offset, epoch}; an atomic batch whose preconditions fail returns {'fenced'} or {'unstarted'}.
+-- offset, epoch}; an atomic batch whose preconditions fail returns {'fenced'}, {'unstarted'} or {'full'}.
 -- A stream is started by the caller, who knows the durable maximum to continue from; every later
 -- publication of that channel in the batch is left alone too, so the caller can sequence them, in
 -- order, once it has started the stream.
@@ -65,6 +65,12 @@ if atomic then
     if tonumber(ARGV[args[i] + 1]) > 0 and redis.call('EXISTS', KEYS[first + 3 * i]) == 0
         and redis.call('HEXISTS', KEYS[first + 3 * i - 2], 'epoch') == 0 then
       return { 'unstarted' }
+    end
+  end
+  -- Room in the sequenced topic (a full partition refuses rather than trims what history has not read)?
+  for s = 1, sinks do
+    if redis.call('XLEN', KEYS[first + 3 * count + s]) >= tonumber(sinkMaxLen) then
+      return { 'full' }
     end
   end
 end
@@ -143,7 +149,7 @@ end
 if atomic then
   for s = 1, sinks do
     if records[s] then
-      redis.call('XADD', KEYS[first + 3 * count + s], 'MAXLEN', '~', sinkMaxLen, '*', unpack(records[s]))
+      redis.call('XADD', KEYS[first + 3 * count + s], '*', unpack(records[s]))
     end
   end
   for f = 1, fenced do

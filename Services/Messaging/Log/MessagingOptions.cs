@@ -42,8 +42,10 @@ public sealed class MessagingOptions
     public TimeSpan RedisStreamLeaseTtl { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Oldest records a Redis stream keeps (approximate MAXLEN). Consumers normally lag by far
-    /// fewer; the bound keeps Redis memory finite when a consumer group is gone for good.
+    /// Most entries a log partition's Redis stream holds. Consumers trim what every consumer
+    /// group has acknowledged; a partition this full refuses appends (a temporary error for the
+    /// publisher) instead of dropping what is not consumed yet. Dead-letter streams, which nobody
+    /// consumes, are capped at this length instead (approximately, oldest first).
     /// </summary>
     [Range(1_000, 100_000_000)]
     public long RedisStreamMaxLength { get; set; } = 1_000_000;

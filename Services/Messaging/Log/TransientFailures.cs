@@ -13,6 +13,8 @@ public static class TransientFailures
 {
     public static bool IsTransient(Exception exception) => exception switch
     {
+        // Full until the consumers catch up: retried like an outage, never dead-lettered.
+        LogFullException => true,
         // An error reply (WRONGTYPE, a Lua error, ERR ...) fails the same way every time: the
         // record goes to the dead-letter topic after its attempts instead of stopping the partition.
         RedisServerException server => !IsAboutTheCommand(server.Kind),

@@ -12,8 +12,19 @@ namespace Realtime.Messaging.RedisStreams;
 /// is acknowledged only when the entry holding it is in the stream; records of one partition
 /// keep the order they were appended in.
 /// </summary>
-internal sealed class PartitionAppender(IDatabase db, RedisKey stream, string topic, MessagingOptions options)
+internal sealed class PartitionAppender(IDatabase db, RedisKey stream, string topic, int partition, MessagingOptions options)
 {
+    // Appends one entry unless the stream already holds ARGV[1] entries (then a nil reply).
+    private const string AppendUnlessFullScript = """
+        if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then
+          return false
+        end
+        return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+        """;
+
+    // Nobody consumes dead letters: there the oldest give way instead.
+    private readonly bool _capped = topic.EndsWith(LogTopics.DeadLetter(""), StringComparison.Ordinal);
+
     private readonly Lock _gate = new();
     private List<PendingAppend> _queued = [];
     private List<PendingAppend> _spare = [];
@@ -121,8 +132,16 @@ internal sealed class PartitionAppender(IDatabase db, RedisKey stream, string to
 
         try
         {
-            await db.StreamAddAsync(stream, LogEntryFields.Encode(records),
-                maxLength: options.RedisStreamMaxLength, useApproximateMaxLength: true);
+            if (_capped)
+            {
+                await db.StreamAddAsync(stream, LogEntryFields.Encode(records),
+                    maxLength: options.RedisStreamMaxLength, useApproximateMaxLength: true);
+            }
+            else if ((await db.ScriptEvaluateAsync(AppendUnlessFullScript, [stream], Arguments(records))).IsNull)
+            {
+                MessagingTelemetry.AppendsRefused.Add(batch.Count, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+                throw new LogFullException(topic, partition, options.RedisStreamMaxLength);
+            }
         }
         catch (Exception e)
         {
@@ -144,6 +163,21 @@ internal sealed class PartitionAppender(IDatabase db, RedisKey stream, string to
             // Continuations run here, one after another: an acknowledgement costs no thread hop.
             pending.Group.RecordWritten();
         }
+    }
+
+    /// <summary>The script's arguments: the length limit, then the entry's fields as name, value pairs.</summary>
+    private RedisValue[] Arguments(LogRecord[] records)
+    {
+        var fields = LogEntryFields.Encode(records);
+        var arguments = new RedisValue[1 + 2 * fields.Length];
+        arguments[0] = options.RedisStreamMaxLength;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            arguments[1 + 2 * i] = fields[i].Name;
+            arguments[2 + 2 * i] = fields[i].Value;
+        }
+
+        return arguments;
     }
 
     private readonly record struct PendingAppend(LogRecord Record, long Started, AppendGroup Group);

@@ -55,6 +55,8 @@ internal sealed partial class RedisStreamsLogConsumer(
                             await HandlePendingAsync(db, leases, partition, acquired.Contains(partition), stoppingToken);
                         }
 
+                        await TrimAsync(db, leases.Owned());
+
                         nextRebalance = DateTime.UtcNow + settings.RedisStreamLeaseTtl / 4;
                     }
 
@@ -231,6 +233,29 @@ internal sealed partial class RedisStreamsLogConsumer(
     }
 
     /// <summary>
+    /// Trims the held partitions below what every consumer group acknowledged, so the log holds
+    /// what someone still needs and appends are refused only while consumers lag (see
+    /// <see cref="MessagingOptions.RedisStreamMaxLength"/>). A failure only postpones it.
+    /// </summary>
+    private async Task TrimAsync(IDatabase db, int[] partitions)
+    {
+        var trims = new Task<long>[partitions.Length];
+        for (var i = 0; i < partitions.Length; i++)
+        {
+            trims[i] = AcknowledgedTrimming.TrimAsync(db, RedisStreamKeys.Partition(handler.Topic, partitions[i]));
+        }
+
+        try
+        {
+            await Task.WhenAll(trims);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogTrimFailed(e, handler.Topic);
+        }
+    }
+
+    /// <summary>
     /// Offers the batch to a handler that fences, handles and acknowledges it in one Redis call.
     /// Not in Redis Cluster, where every partition has a hash slot of its own and one script may
     /// touch only one. False (the batch then takes the ordinary path) when the handler declined or failed.
@@ -365,6 +390,9 @@ internal sealed partial class RedisStreamsLogConsumer(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Handling a batch of {Topic} in one call failed; it takes the ordinary path")]
     private partial void LogAtomicBatchFailed(Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trimming {Topic} below what its consumer groups acknowledged failed; it is tried again at the next rebalance")]
+    private partial void LogTrimFailed(Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} failed; retrying")]
     private partial void LogReadFailed(Exception exception, string topic);

@@ -7,8 +7,8 @@ using StackExchange.Redis;
 namespace Realtime.Messaging.RedisStreams;
 
 /// <summary>
-/// Appends log records to the Redis stream of their key's partition (XADD, trimmed
-/// approximately), grouping the records that arrive together into one entry per partition
+/// Appends log records to the Redis stream of their key's partition (XADD, refused while the
+/// partition is full of unconsumed entries, see <see cref="MessagingOptions.RedisStreamMaxLength"/>), grouping the records that arrive together into one entry per partition
 /// (see <see cref="PartitionAppender"/>).
 /// </summary>
 public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptions<MessagingOptions> options) : ILogProducer
@@ -63,6 +63,6 @@ public sealed class RedisStreamsLogProducer(IConnectionMultiplexer redis, IOptio
 
     private PartitionAppender Appender(string topic, int partition) =>
         _appenders.GetOrAdd((topic, partition), static (target, state) =>
-            new PartitionAppender(state.redis.GetDatabase(), RedisStreamKeys.Partition(target.Topic, target.Partition), target.Topic, state.options),
+            new PartitionAppender(state.redis.GetDatabase(), RedisStreamKeys.Partition(target.Topic, target.Partition), target.Topic, target.Partition, state.options),
             (redis, options: options.Value));
 }

@@ -15,6 +15,9 @@ public static class MessagingTelemetry
     public static readonly Counter<long> Appended = Meter.CreateCounter<long>(
         "realtime.log.appended", "{record}", "Records appended to the publication log.");
 
+    public static readonly Counter<long> AppendsRefused = Meter.CreateCounter<long>(
+        "realtime.log.appends_refused", "{record}", "Records the log refused because their partition was full of unconsumed entries.");
+
     public static readonly Counter<long> Consumed = Meter.CreateCounter<long>(
         "realtime.log.consumed", "{record}", "Records handled and acknowledged by a consumer group.");
 
