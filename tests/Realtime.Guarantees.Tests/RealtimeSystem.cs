@@ -52,7 +52,8 @@ public sealed class RealtimeSystem : IAsyncDisposable
 
     public Uri WebSocket(int gateway) => new($"ws://127.0.0.1:{Gateways[gateway].Port}/connection/websocket");
 
-    public static async Task<RealtimeSystem> StartAsync(LogTransportKind transport)
+    /// <summary>Starts the system; <paramref name="settings"/> (environment form) override the suite's configuration.</summary>
+    public static async Task<RealtimeSystem> StartAsync(LogTransportKind transport, IReadOnlyDictionary<string, string>? settings = null)
     {
         var redisTask = RedisServer.StartAsync();
         var postgres = await PostgresServer.StartAsync();
@@ -68,7 +69,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
         }
 
         var system = new RealtimeSystem(transport, await redisTask, postgres, kafka);
-        await system.StartServicesAsync();
+        await system.StartServicesAsync(settings ?? new Dictionary<string, string>());
         return system;
     }
 
@@ -113,10 +114,15 @@ public sealed class RealtimeSystem : IAsyncDisposable
         return rows;
     }
 
-    private async Task StartServicesAsync()
+    private async Task StartServicesAsync(IReadOnlyDictionary<string, string> settings)
     {
         var ports = Enumerable.Range(0, 6).Select(_ => FreePort.Next()).ToArray();
         var common = CommonEnvironment(ports);
+        foreach (var (key, value) in settings)
+        {
+            common[key] = value;
+        }
+
         Presence = new ServiceProcess("presence", "Presence", ports[0], common);
         History = new ServiceProcess("history", "History", ports[1], common);
         await Task.WhenAll(Presence.StartAsync(), History.StartAsync());
