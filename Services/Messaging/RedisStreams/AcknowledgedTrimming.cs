@@ -5,7 +5,8 @@ namespace Realtime.Messaging.RedisStreams;
 /// <summary>
 /// Trims a partition's stream below what every consumer group has acknowledged: entries older
 /// than each group's oldest pending entry (or, with nothing pending, its last delivered one) are
-/// done with everywhere. A stream without groups is left whole: nobody has read it yet.
+/// done with everywhere. A stream without groups is left whole: nobody has read it yet. One
+/// round trip per stream, a missing stream included.
 /// </summary>
 internal static class AcknowledgedTrimming
 {
@@ -15,6 +16,10 @@ internal static class AcknowledgedTrimming
           local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
           ams, bms = tonumber(ams), tonumber(bms)
           return ams < bms or (ams == bms and tonumber(aseq) < tonumber(bseq))
+        end
+
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          return 0
         end
 
         local floor = nil
@@ -39,13 +44,6 @@ internal static class AcknowledgedTrimming
         """;
 
     /// <summary>Trims the stream; returns how many entries went.</summary>
-    public static async Task<long> TrimAsync(IDatabase db, RedisKey stream)
-    {
-        if (!await db.KeyExistsAsync(stream))
-        {
-            return 0;
-        }
-
-        return (long)await db.ScriptEvaluateAsync(TrimScript, [stream]);
-    }
+    public static async Task<long> TrimAsync(IDatabase db, RedisKey stream) =>
+        (long)await db.ScriptEvaluateAsync(TrimScript, [stream]);
 }
