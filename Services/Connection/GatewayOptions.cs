@@ -138,6 +138,20 @@ public sealed class GatewayOptions
     public int ListenBacklog { get; set; } = 4096;
 
     /// <summary>
+    /// Accept plain-HTTP/1.1 WebSocket upgrades at the connection, without ASP.NET Core's HTTP
+    /// request around them (less memory per connection, less work per frame). Off: every upgrade
+    /// goes through the <c>/connection/websocket</c> endpoint. TLS listeners always use the endpoint.
+    /// </summary>
+    public bool DirectUpgrade { get; set; } = true;
+
+    /// <summary>
+    /// How long a new connection may take to send its whole upgrade request (direct upgrade);
+    /// one that stalls is closed. Connections Kestrel parses keep its RequestHeadersTimeout (30 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How long after its credentials expire a connection may still refresh before it is closed
     /// with 3005: the SDKs refresh when the announced <c>ttl</c> runs out, so closing at the
     /// expiry itself would race them (Centrifugo waits the same 25 s).

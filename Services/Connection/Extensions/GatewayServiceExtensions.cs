@@ -5,6 +5,8 @@ using Realtime.Connection.Backends;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Presence;
+using Realtime.Connection.Transport;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Realtime.Contracts;
 using Realtime.Messaging;
 using Realtime.Messaging.Delivery;
@@ -29,6 +31,14 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>((transport, gateway) => transport.Backlog = gateway.Value.ListenBacklog);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>((kestrel, gateway) =>
+            {
+                if (gateway.Value.DirectUpgrade)
+                {
+                    kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => new DirectUpgradeMiddleware(next, listen.ApplicationServices, kestrel.Limits).OnConnectedAsync));
+                }
+            });
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddChannelStreamsWithHistoryTops();

@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Proxy;
 
 namespace Realtime.Connection.Transport;
 
 /// <summary>
-/// <c>/connection/websocket</c>: Centrifugo's WebSocket endpoint. Browser origins are checked
-/// against <see cref="GatewayOptions.AllowedOrigins"/> before the upgrade.
+/// <c>/connection/websocket</c>: Centrifugo's WebSocket endpoint, through ASP.NET Core's
+/// WebSocket upgrade. Plain-HTTP/1.1 upgrades usually never get here: the
+/// <see cref="DirectUpgradeMiddleware"/> takes them at the connection; this endpoint serves what
+/// it passes on (TLS listeners, HTTP/2, in-memory test servers, the option turned off).
 /// </summary>
-internal static partial class WebSocketEndpoint
+internal static class WebSocketEndpoint
 {
     public const string Path = "/connection/websocket";
 
@@ -18,8 +21,7 @@ internal static partial class WebSocketEndpoint
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, GatewayNode node, DrainService drain, IOptions<GatewayOptions> options,
-        IOptions<ProxyOptions> proxy, ILogger<GatewayNode> logger)
+    private static async Task HandleAsync(HttpContext context, GatewayNode node, DrainService drain, IOptions<ProxyOptions> proxy, ILogger<GatewayNode> logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -27,42 +29,35 @@ internal static partial class WebSocketEndpoint
             return;
         }
 
-        if (drain.Draining)
+        switch (WebSocketAdmission.Admit(node, drain, context.Request.Headers.Origin, logger))
         {
-            // Shutting down: the client's SDK retries and the load balancer picks another node.
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
+            case AdmissionVerdict.Draining:
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            case AdmissionVerdict.OriginRejected:
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            case AdmissionVerdict.Full:
+                context.Response.Headers.RetryAfter = WebSocketAdmission.FullRetryAfterSeconds;
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
         }
 
-        if (!OriginPolicy.IsAllowed(context.Request.Headers.Origin, options.Value.AllowedOrigins))
-        {
-            LogOriginRejected(logger, context.Request.Headers.Origin.ToString());
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
-
-        if (!node.Sessions.TryOpenSocket(options.Value.MaxConnections))
-        {
-            // Full: a clean refusal the SDK retries (elsewhere, behind a load balancer), and the
-            // node keeps serving the sockets it has.
-            Telemetry.GatewayMetrics.SocketsRefused.Add(1);
-            context.Response.Headers.RetryAfter = "5";
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
-        }
-
-        Telemetry.GatewayMetrics.Sockets.Add(1);
+        System.Net.WebSockets.WebSocket socket;
         try
         {
             // Keep-alive is ours (protocol pings), not the WebSocket layer's.
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
-            using var session = new ClientSession(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
-            await session.RunAsync();
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
         }
-        finally
+        catch
         {
             node.Sessions.CloseSocket();
-            Telemetry.GatewayMetrics.Sockets.Add(-1);
+            throw;
+        }
+
+        using (socket)
+        {
+            await WebSocketAdmission.ServeAsync(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
         }
     }
 
@@ -77,7 +72,7 @@ internal static partial class WebSocketEndpoint
         var selected = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in wanted)
         {
-            if (headers.TryGetValue(name, out var value))
+            if (headers.TryGetValue(name, out StringValues value))
             {
                 selected[name] = value.ToString();
             }
@@ -85,7 +80,4 @@ internal static partial class WebSocketEndpoint
 
         return selected;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a WebSocket from origin {Origin}")]
-    private static partial void LogOriginRejected(ILogger logger, string origin);
 }
