@@ -1,5 +1,6 @@
 using System.Text;
 using Realtime.Connection.Hub;
+using Realtime.Protocol;
 
 namespace Realtime.Connection.Tests;
 
@@ -123,8 +124,41 @@ public sealed class ChannelSubscriptionTests
         Assert.Equal(["full1", "delta2", "full4", "delta5"], subscriber.Pushed);
     }
 
-    private sealed class RecordingSubscriber : ISubscriber
+    [Fact]
+    public void A_protobuf_subscriber_gets_the_protobuf_forms_of_publications_deltas_and_join_leave()
     {
+        var plain = new RecordingSubscriber(ProtocolFormat.Protobuf);
+        var withDelta = new RecordingSubscriber(ProtocolFormat.Protobuf);
+        var subscriptions = new[]
+        {
+            new ChannelSubscription("c", plain) { PushJoinLeave = true },
+            new ChannelSubscription("c", withDelta) { Delta = true, PushJoinLeave = true },
+        };
+
+        PublicationFrames Publication(int sequence) => new(Encoding.UTF8.GetBytes($"json{sequence}"), sequence)
+        {
+            FullString = Encoding.UTF8.GetBytes($"full{sequence}"),
+            Delta = Encoding.UTF8.GetBytes($"delta{sequence}"),
+            Protobuf = Encoding.UTF8.GetBytes($"pb{sequence}"),
+            ProtobufDelta = sequence == 1 ? default : Encoding.UTF8.GetBytes($"pbdelta{sequence}"),
+        };
+
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Activate(0, "e");
+            subscription.Deliver(Publication(1), 1, "e");
+            subscription.Deliver(Publication(2), 2, "e");
+            subscription.DeliverPresenceEvent(Encoding.UTF8.GetBytes("join"), Encoding.UTF8.GetBytes("pbjoin"));
+        }
+
+        Assert.Equal(["pb1", "pb2", "pbjoin"], plain.Pushed);
+        Assert.Equal(["pb1", "pbdelta2", "pbjoin"], withDelta.Pushed);
+    }
+
+    private sealed class RecordingSubscriber(ProtocolFormat format = ProtocolFormat.Json) : ISubscriber
+    {
+        public ProtocolFormat Format { get; } = format;
+
         public List<string> Pushed { get; } = [];
 
         public int InsufficientStates { get; private set; }

@@ -14,8 +14,13 @@ namespace Realtime.Connection.Clients;
 /// write that does not finish within <see cref="GatewayOptions.WriteTimeout"/> is found by the
 /// node's heartbeat timer (<see cref="AbortIfStalled"/>), so no write arms a timer of its own.
 /// </summary>
-internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Action<Disconnect> onWriteFailure)
+internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Action<Disconnect> onWriteFailure, bool binary = false)
 {
+    // JSON frames are joined by newlines into a text message; Protobuf frames carry their own
+    // length prefixes, so they are simply concatenated into a binary one.
+    private readonly int _separator = binary ? 0 : 1;
+    private readonly WebSocketMessageType _messageType = binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
     private readonly Lock _gate = new();
     private readonly Queue<ReadOnlyMemory<byte>> _queue = new();
     private int _queuedBytes;
@@ -164,7 +169,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
                 }
 
                 var payload = rented is null ? single : rented.AsMemory(0, length);
-                await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await socket.SendAsync(payload, _messageType, endOfMessage: true, CancellationToken.None);
                 GatewayMetrics.RecordSent(length, frames);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -190,7 +195,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
         var first = _queue.Dequeue();
         var length = first.Length;
         var frames = 1;
-        if (_queue.Count == 0 || length + 1 + _queue.Peek().Length > options.MaxCoalescedBytes)
+        if (_queue.Count == 0 || length + _separator + _queue.Peek().Length > options.MaxCoalescedBytes)
         {
             Release(length);
             return (first, null, length, frames);
@@ -198,16 +203,20 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
 
         var rented = ArrayPool<byte>.Shared.Rent(options.MaxCoalescedBytes);
         first.Span.CopyTo(rented);
-        while (_queue.Count > 0 && length + 1 + _queue.Peek().Length <= options.MaxCoalescedBytes)
+        while (_queue.Count > 0 && length + _separator + _queue.Peek().Length <= options.MaxCoalescedBytes)
         {
             var next = _queue.Dequeue();
-            rented[length++] = (byte)'\n';
+            if (_separator > 0)
+            {
+                rented[length++] = (byte)'\n';
+            }
+
             next.Span.CopyTo(rented.AsSpan(length));
             length += next.Length;
             frames++;
         }
 
-        Release(length - (frames - 1));
+        Release(length - _separator * (frames - 1));
         return (default, rented, length, frames);
     }
 

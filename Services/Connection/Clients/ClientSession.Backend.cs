@@ -1,4 +1,5 @@
 using Realtime.Connection.Proxy;
+using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
@@ -31,7 +32,7 @@ internal sealed partial class ClientSession
         }
 
         var data = ProxyClient.FromProxy(outcome.Result!.Data, outcome.Result.B64Data);
-        Reply((id, data), static (w, s) => ReplyWriter.Rpc(w, s.id, s.data));
+        Push(ProtocolFrames.Rpc(Format, id, data));
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ internal sealed partial class ClientSession
     {
         if (Unsubscribe(channel))
         {
-            Push(FrameEncoder.Encode((channel, reason), static (w, s) => PushWriter.Unsubscribe(w, s.channel, s.reason)));
+            Push(ProtocolFrames.UnsubscribePush(Format, channel, reason));
         }
     }
 

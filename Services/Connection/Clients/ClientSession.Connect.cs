@@ -69,7 +69,7 @@ internal sealed partial class ClientSession
             await Task.WhenAll(joins);
         }
 
-        Reply((id, result), static (w, s) => ReplyWriter.Connect(w, s.id, s.result));
+        Push(ProtocolFrames.Connect(Format, id, result));
         foreach (var sub in subs)
         {
             sub.Subscription.Activate(sub.Result.Offset, sub.Result.Epoch);

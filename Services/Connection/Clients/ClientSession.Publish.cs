@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Realtime.Connection.Proxy;
 using Realtime.Connection.Telemetry;
+using Realtime.Messaging.Log;
+using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
-using Realtime.Messaging.Log;
 
 namespace Realtime.Connection.Clients;
 
@@ -66,7 +67,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        ReplyEmpty(id, ReplyWriter.PublishMethod);
+        Push(ProtocolFrames.Empty(Format, id, CommandMethod.Publish));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing to {Channel} failed: the log did not accept it")]

@@ -1,4 +1,5 @@
 using Realtime.Channels;
+using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
@@ -19,12 +20,12 @@ internal sealed partial class ClientSession
             if (statsOnly)
             {
                 var stats = await _node.PresenceQueries.GetStatsAsync(channel, _closed.Token);
-                Reply((id, stats), static (w, s) => ReplyWriter.PresenceStats(w, s.id, s.stats));
+                Push(ProtocolFrames.PresenceStats(Format, id, stats));
             }
             else
             {
                 var presence = await _node.PresenceQueries.GetAsync(channel, _closed.Token);
-                Reply((id, presence), static (w, s) => ReplyWriter.Presence(w, s.id, s.presence));
+                Push(ProtocolFrames.Presence(Format, id, presence));
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException && !_closed.IsCancellationRequested)
@@ -58,7 +59,7 @@ internal sealed partial class ClientSession
             }
 
             var result = new HistoryResult(publications, page.Epoch, page.Offset);
-            Reply((id, result), static (w, s) => ReplyWriter.History(w, s.id, s.result));
+            Push(ProtocolFrames.History(Format, id, result));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException && !_closed.IsCancellationRequested)
         {

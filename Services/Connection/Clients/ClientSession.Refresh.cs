@@ -62,7 +62,7 @@ internal sealed partial class ClientSession
 
         Identity = identity;
         var result = new RefreshResult(ClientId, ServerVersion, identity.ExpiresAt is not null, identity.TtlSeconds(_node.Time));
-        Reply((id, result), static (w, s) => ReplyWriter.Refresh(w, s.id, s.result));
+        Push(ProtocolFrames.Refresh(Format, id, result));
     }
 
     /// <summary>A new subscription token (or a sub-refresh proxy answer) extends a subscription's expiry.</summary>
@@ -111,6 +111,6 @@ internal sealed partial class ClientSession
         subscription.ExpiresAt = expiresAt;
         var grant = new SubscribeGrant(expiresAt, RawJson.Empty, RawJson.Empty);
         var result = new SubRefreshResult(expiresAt is not null, grant.TtlSeconds(_node.Time));
-        Reply((id, result), static (w, s) => ReplyWriter.SubRefresh(w, s.id, s.result));
+        Push(ProtocolFrames.SubRefresh(Format, id, result));
     }
 }

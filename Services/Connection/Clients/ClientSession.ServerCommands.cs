@@ -30,7 +30,7 @@ internal sealed partial class ClientSession
         }
 
         await ReportJoinAsync(channel, options, SubscribeGrant.Open);
-        Push(FrameEncoder.Encode((channel, outcome.Result!), static (w, s) => PushWriter.Subscribe(w, s.channel, s.Item2)));
+        Push(ProtocolFrames.SubscribePush(Format, channel, outcome.Result!));
         outcome.Subscription!.Activate(outcome.Result!.Offset, outcome.Result.Epoch);
         AfterSubscribed(channel, options, SubscribeGrant.Open);
     }
@@ -45,9 +45,9 @@ internal sealed partial class ClientSession
 
         Identity = identity with { ExpiresAt = expiresAt };
         var ttl = Identity.TtlSeconds(_node.Time);
-        Push(FrameEncoder.Encode((expiresAt is not null, ttl), static (w, s) => PushWriter.Refresh(w, s.Item1, s.ttl)));
+        Push(ProtocolFrames.RefreshPush(Format, expiresAt is not null, ttl));
     }
 
     /// <summary>An asynchronous message to this client (a <c>message</c> push).</summary>
-    public void SendMessage(RawJson data) => Push(FrameEncoder.Encode(data, static (w, d) => PushWriter.Message(w, d)));
+    public void SendMessage(RawJson data) => Push(ProtocolFrames.MessagePush(Format, data));
 }

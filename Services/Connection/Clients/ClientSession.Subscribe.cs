@@ -1,6 +1,7 @@
 using Realtime.Channels;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Telemetry;
+using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
@@ -51,7 +52,7 @@ internal sealed partial class ClientSession
 
         // The entry exists when the client learns it is subscribed (publications wait for Activate).
         await ReportJoinAsync(channel, options, grant);
-        Reply((id, outcome.Result!), static (w, s) => ReplyWriter.Subscribe(w, s.id, s.Item2));
+        Push(ProtocolFrames.Subscribe(Format, id, outcome.Result!));
         outcome.Subscription!.Activate(outcome.Result!.Offset, outcome.Result.Epoch);
         AfterSubscribed(channel, options, grant);
     }
@@ -161,7 +162,7 @@ internal sealed partial class ClientSession
         // The entry is gone when the client learns it is unsubscribed.
         Unsubscribe(request.Channel, out var presenceReported);
         await presenceReported;
-        ReplyEmpty(id, ReplyWriter.UnsubscribeMethod);
+        Push(ProtocolFrames.Empty(Format, id, CommandMethod.Unsubscribe));
     }
 
     private bool Unsubscribe(string channel) => Unsubscribe(channel, out _);

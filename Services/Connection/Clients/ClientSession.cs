@@ -2,13 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text.Json;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Telemetry;
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
-using Realtime.Protocol.Replies;
 
 namespace Realtime.Connection.Clients;
 
@@ -32,14 +30,18 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly Dictionary<string, string>? _proxyHeaders;
     private readonly CommandRateLimiter _rateLimiter;
 
-    public ClientSession(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders = null)
+    public ClientSession(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders = null, ProtocolFormat format = ProtocolFormat.Json)
     {
         _socket = socket;
         _node = node;
         _proxyHeaders = proxyHeaders;
+        Format = format;
         _rateLimiter = new CommandRateLimiter(node.Options.CommandRateLimit, node.Options.CommandBurst);
-        _outbox = new ClientOutbox(socket, node.Options, Disconnect);
+        _outbox = new ClientOutbox(socket, node.Options, Disconnect, binary: format == ProtocolFormat.Protobuf);
     }
+
+    /// <summary>The encoding this client chose when it connected (JSON text or Protobuf binary messages).</summary>
+    public ProtocolFormat Format { get; }
 
     /// <summary>The client id, assigned at connect.</summary>
     public string ClientId { get; } = Guid.NewGuid().ToString();
@@ -263,7 +265,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         _commands.Clear();
         try
         {
-            CommandDecoder.Decode(frame, _commands);
+            ProtocolFrames.DecodeCommands(Format, frame, _commands);
         }
         catch (MalformedCommandException e)
         {
@@ -321,7 +323,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 Heartbeat.MarkPong();
                 return Task.CompletedTask;
             case PingRequest:
-                ReplyEmpty(command.Id, ReplyWriter.PingMethod);
+                Push(ProtocolFrames.Empty(Format, command.Id, CommandMethod.Ping));
                 return Task.CompletedTask;
             case ConnectRequest connect:
                 return HandleConnectAsync(command.Id, connect);
@@ -354,15 +356,10 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
     }
 
-    private void Reply<TState>(TState state, Action<Utf8JsonWriter, TState> write) => Push(FrameEncoder.Encode(state, write));
-
-    private void ReplyEmpty(uint id, JsonEncodedText method) =>
-        Reply((id, method), static (w, s) => ReplyWriter.Empty(w, s.id, s.method));
-
     private void ReplyError(uint id, ProtocolError error)
     {
         GatewayMetrics.RecordError(error.Code);
-        Reply((id, error), static (w, s) => ReplyWriter.Error(w, s.id, s.error));
+        Push(ProtocolFrames.Error(Format, id, error));
     }
 
     private void CleanUp()

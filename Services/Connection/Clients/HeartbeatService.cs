@@ -50,7 +50,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
                 {
                     // Pings go out on schedule whatever else the client sends: the SDK counts on them.
                     heartbeat.MarkPingSent(now);
-                    session.Push(FrameEncoder.Ping);
+                    session.Push(ProtocolFrames.Ping(session.Format));
                 }
             }
         }

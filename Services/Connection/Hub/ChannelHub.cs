@@ -133,12 +133,14 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ChannelNames
             return;
         }
 
-        var presenceFrame = delivery.Kind == DeliveryEventKind.Join
-            ? FrameEncoder.Encode((channel.Name, delivery.Client!), static (w, s) => PushWriter.Join(w, s.Name, s.Item2))
-            : FrameEncoder.Encode((channel.Name, delivery.Client!), static (w, s) => PushWriter.Leave(w, s.Name, s.Item2));
+        var info = delivery.Client!;
+        var join = delivery.Kind == DeliveryEventKind.Join;
+        var json = join ? ProtocolFrames.JoinPush(ProtocolFormat.Json, channel.Name, info) : ProtocolFrames.LeavePush(ProtocolFormat.Json, channel.Name, info);
+        var protobuf = !Needs(subscribers).Protobuf ? default
+            : join ? ProtocolFrames.JoinPush(ProtocolFormat.Protobuf, channel.Name, info) : ProtocolFrames.LeavePush(ProtocolFormat.Protobuf, channel.Name, info);
         foreach (var subscription in subscribers)
         {
-            subscription.DeliverPresenceEvent(presenceFrame);
+            subscription.DeliverPresenceEvent(json, protobuf);
         }
     }
 
@@ -149,44 +151,62 @@ internal sealed partial class ChannelHub(DeliveryListener listener, ChannelNames
     private static PublicationFrames Frames(HubChannel channel, SequencedPublication sequenced, ImmutableArray<ChannelSubscription> subscribers)
     {
         var publication = sequenced.ToClientPublication();
-        var json = FrameEncoder.Encode((sequenced.Publication.Channel, publication), static (w, s) => PushWriter.Publication(w, s.Channel, s.publication));
-        var frames = new PublicationFrames(json, ++channel.Sequence);
-        if (!AnyDelta(subscribers))
+        var name = sequenced.Publication.Channel;
+        var needs = Needs(subscribers);
+        var frames = new PublicationFrames(needs.Json ? ProtocolFrames.PublicationPush(ProtocolFormat.Json, name, publication) : default, ++channel.Sequence)
+        {
+            Protobuf = needs.Protobuf ? ProtocolFrames.PublicationPush(ProtocolFormat.Protobuf, name, publication) : default,
+        };
+        if (!needs.JsonDelta && !needs.ProtobufDelta)
         {
             channel.PreviousData = default;
             return frames;
         }
 
         var data = publication.Data.Utf8;
-        var full = FrameEncoder.Encode((sequenced.Publication.Channel, publication with { Form = PublicationDataForm.FullString }),
-            static (w, s) => PushWriter.Publication(w, s.Channel, s.Item2));
-        ReadOnlyMemory<byte> deltaFrame = default;
+        byte[]? delta = null;
         if (channel.DeltaPublish && !channel.PreviousData.IsEmpty)
         {
-            var delta = FossilDelta.Create(channel.PreviousData.Span, data.Span);
-            if (delta.Length < data.Length)
+            delta = FossilDelta.Create(channel.PreviousData.Span, data.Span);
+            if (delta.Length >= data.Length)
             {
-                deltaFrame = FrameEncoder.Encode((sequenced.Publication.Channel, publication with { Form = PublicationDataForm.Delta, DeltaBytes = delta }),
-                    static (w, s) => PushWriter.Publication(w, s.Channel, s.Item2));
+                delta = null;
             }
         }
 
         // The payload is a slice of this delivery's own message, never reused: no copy needed.
         channel.PreviousData = data;
-        return frames with { FullString = full, Delta = deltaFrame };
+        var asDelta = delta is null ? null : publication with { Form = PublicationDataForm.Delta, DeltaBytes = delta };
+        return frames with
+        {
+            FullString = needs.JsonDelta ? ProtocolFrames.PublicationPush(ProtocolFormat.Json, name, publication with { Form = PublicationDataForm.FullString }) : default,
+            Delta = needs.JsonDelta && asDelta is not null ? ProtocolFrames.PublicationPush(ProtocolFormat.Json, name, asDelta) : default,
+            ProtobufDelta = needs.ProtobufDelta && asDelta is not null ? ProtocolFrames.PublicationPush(ProtocolFormat.Protobuf, name, asDelta) : default,
+        };
     }
 
-    private static bool AnyDelta(ImmutableArray<ChannelSubscription> subscribers)
+    /// <summary>Which forms of a publication this node's subscribers of a channel need.</summary>
+    private static (bool Json, bool JsonDelta, bool Protobuf, bool ProtobufDelta) Needs(ImmutableArray<ChannelSubscription> subscribers)
     {
+        bool json = false, jsonDelta = false, protobuf = false, protobufDelta = false;
         foreach (var subscription in subscribers)
         {
-            if (subscription.Delta)
+            if (subscription.Protobuf)
             {
-                return true;
+                protobuf = true;
+                protobufDelta |= subscription.Delta;
+            }
+            else if (subscription.Delta)
+            {
+                jsonDelta = true;
+            }
+            else
+            {
+                json = true;
             }
         }
 
-        return false;
+        return (json, jsonDelta, protobuf, protobufDelta);
     }
 
     /// <summary>Tells every node's subscribers that a client joined or left, in order with the channel's publications.</summary>

@@ -12,6 +12,7 @@ namespace Realtime.Connection.Hub;
 internal sealed class ChannelSubscription(string channel, ISubscriber subscriber, bool positioned = false)
 {
     private readonly Lock _gate = new();
+    private readonly bool _protobuf = subscriber.Format == ProtocolFormat.Protobuf;
     // A held-back publication (Publication set) or join/leave push (PresenceFrame).
     private List<(PublicationFrames? Publication, ReadOnlyMemory<byte> PresenceFrame, ulong Offset, string? Epoch)>? _heldBack = [];
     private ulong _lastOffset;
@@ -58,14 +59,18 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
         }
     }
 
+    /// <summary>Whether this subscriber speaks Protobuf (it is sent those frames, not JSON).</summary>
+    public bool Protobuf => _protobuf;
+
     /// <summary>Join and leave pushes carry no offset; they go out in arrival order.</summary>
-    public void DeliverPresenceEvent(ReadOnlyMemory<byte> frame)
+    public void DeliverPresenceEvent(ReadOnlyMemory<byte> json, ReadOnlyMemory<byte> protobuf = default)
     {
         if (!PushJoinLeave)
         {
             return;
         }
 
+        var frame = _protobuf ? protobuf : json;
         lock (_gate)
         {
             if (_heldBack is not null)
@@ -152,12 +157,14 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
     {
         if (!Delta)
         {
-            return frames.Json;
+            return _protobuf ? frames.Protobuf : frames.Json;
         }
 
-        var frame = !frames.Delta.IsEmpty && _lastSequence == frames.Sequence - 1 ? frames.Delta : frames.FullString;
+        var baseReceived = _lastSequence == frames.Sequence - 1;
         _lastSequence = frames.Sequence;
-        return frame;
+        return _protobuf
+            ? (baseReceived && !frames.ProtobufDelta.IsEmpty ? frames.ProtobufDelta : frames.Protobuf)
+            : (baseReceived && !frames.Delta.IsEmpty ? frames.Delta : frames.FullString);
     }
 
     private void Break()
@@ -170,6 +177,9 @@ internal sealed class ChannelSubscription(string channel, ISubscriber subscriber
 /// <summary>The receiving end of a subscription: a client session.</summary>
 internal interface ISubscriber
 {
+    /// <summary>The encoding of the frames this subscriber is sent.</summary>
+    ProtocolFormat Format { get; }
+
     /// <summary>Queues a push frame; a subscriber that cannot keep up disconnects itself.</summary>
     void Push(ReadOnlyMemory<byte> frame);
 

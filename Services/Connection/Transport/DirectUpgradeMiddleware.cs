@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Proxy;
+using Realtime.Protocol;
 
 namespace Realtime.Connection.Transport;
 
@@ -93,7 +94,8 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
         WebSocket socket;
         try
         {
-            var accepted = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " + UpgradeRequestHead.AcceptFor(head.Key!) + "\r\n\r\n";
+            var accepted = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " + UpgradeRequestHead.AcceptFor(head.Key!) + "\r\n"
+                + (head.OffersProtobufSubprotocol ? "Sec-WebSocket-Protocol: " + WebSocketAdmission.ProtobufSubprotocol + "\r\n" : "") + "\r\n";
             await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(accepted));
             // Keep-alive is ours (protocol pings), not the WebSocket layer's.
             socket = WebSocket.CreateFromStream(new ConnectionStream(connection), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
@@ -106,7 +108,8 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
 
         using (socket)
         {
-            await WebSocketAdmission.ServeAsync(socket, _node, head.ProxyHeaders);
+            var format = head.OffersProtobufSubprotocol || head.QueryAsksProtobuf ? ProtocolFormat.Protobuf : ProtocolFormat.Json;
+            await WebSocketAdmission.ServeAsync(socket, _node, head.ProxyHeaders, format);
             if (socket.State != WebSocketState.Closed)
             {
                 // No clean close handshake (aborted, or the client vanished): nothing left to flush.

@@ -23,6 +23,12 @@ internal sealed class UpgradeRequestHead
 
     public bool ConnectionUpgrade { get; private set; }
 
+    /// <summary>Whether the client offered the Protobuf subprotocol (which the 101 then names).</summary>
+    public bool OffersProtobufSubprotocol { get; private set; }
+
+    /// <summary>Whether the query asks for the Protobuf format (<c>cf_protocol=protobuf</c>) without a subprotocol.</summary>
+    public bool QueryAsksProtobuf { get; private set; }
+
     /// <summary>The configured proxy headers present in the request (null when none are configured).</summary>
     public Dictionary<string, string>? ProxyHeaders { get; private set; }
 
@@ -78,7 +84,7 @@ internal sealed class UpgradeRequestHead
             return null;
         }
 
-        var parsed = new UpgradeRequestHead();
+        var parsed = new UpgradeRequestHead { QueryAsksProtobuf = QueryAsks(target, "cf_protocol=protobuf"u8) };
         if (proxyHeaderNames.Count > 0)
         {
             parsed.ProxyHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -154,6 +160,10 @@ internal sealed class UpgradeRequestHead
         {
             Version = Encoding.Latin1.GetString(value);
         }
+        else if (Is(name, "sec-websocket-protocol"))
+        {
+            OffersProtobufSubprotocol |= ContainsToken(value, WebSocketAdmission.ProtobufSubprotocol);
+        }
         else if (Is(name, "origin"))
         {
             Origin = Origin is null ? Encoding.Latin1.GetString(value) : Origin + "," + Encoding.Latin1.GetString(value);
@@ -172,6 +182,27 @@ internal sealed class UpgradeRequestHead
         }
 
         return true;
+    }
+
+    /// <summary>Whether a request target's query has exactly this parameter.</summary>
+    private static bool QueryAsks(ReadOnlySpan<byte> target, ReadOnlySpan<byte> parameter)
+    {
+        var question = target.IndexOf((byte)'?');
+        if (question < 0)
+        {
+            return false;
+        }
+
+        var query = target[(question + 1)..];
+        foreach (var range in query.Split((byte)'&'))
+        {
+            if (query[range].SequenceEqual(parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Is(ReadOnlySpan<byte> name, string expected) =>

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Primitives;
 using Realtime.Connection.Clients;
+using Realtime.Protocol;
 
 namespace Realtime.Connection.Transport;
 
@@ -21,6 +22,9 @@ internal enum AdmissionVerdict
 /// </summary>
 internal static partial class WebSocketAdmission
 {
+    /// <summary>The subprotocol Centrifugo's SDKs offer for the Protobuf format.</summary>
+    public const string ProtobufSubprotocol = "centrifuge-protobuf";
+
     /// <summary>Seconds a refused client is told to wait (Retry-After) when the node is full.</summary>
     public const string FullRetryAfterSeconds = "5";
 
@@ -52,12 +56,12 @@ internal static partial class WebSocketAdmission
     }
 
     /// <summary>Runs an admitted socket's session until the connection ends.</summary>
-    public static async Task ServeAsync(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders)
+    public static async Task ServeAsync(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders, ProtocolFormat format)
     {
         Telemetry.GatewayMetrics.Sockets.Add(1);
         try
         {
-            using var session = new ClientSession(socket, node, proxyHeaders);
+            using var session = new ClientSession(socket, node, proxyHeaders, format);
             await session.RunAsync();
         }
         finally

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Realtime.Connection.Clients;
 using Realtime.Connection.Proxy;
+using Realtime.Protocol;
 
 namespace Realtime.Connection.Transport;
 
@@ -43,11 +44,13 @@ internal static class WebSocketEndpoint
                 return;
         }
 
+        var subprotocol = context.WebSockets.WebSocketRequestedProtocols.Contains(WebSocketAdmission.ProtobufSubprotocol) ? WebSocketAdmission.ProtobufSubprotocol : null;
+        var format = subprotocol is not null || context.Request.Query["cf_protocol"] == "protobuf" ? ProtocolFormat.Protobuf : ProtocolFormat.Json;
         System.Net.WebSockets.WebSocket socket;
         try
         {
             // Keep-alive is ours (protocol pings), not the WebSocket layer's.
-            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero, SubProtocol = subprotocol });
         }
         catch
         {
@@ -57,7 +60,7 @@ internal static class WebSocketEndpoint
 
         using (socket)
         {
-            await WebSocketAdmission.ServeAsync(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders));
+            await WebSocketAdmission.ServeAsync(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders), format);
         }
     }
 
