@@ -77,6 +77,37 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
 
         var http = App.GetEndpoint("connection", "http");
         WebSocketEndpoint = new UriBuilder(http) { Scheme = "ws", Path = "/connection/websocket" }.Uri;
+        await WaitForGatewaysAsync(startup.Token);
+    }
+
+    /// <summary>
+    /// The AppHost's services have no health checks, so "healthy" above means started, not
+    /// listening: a gateway replica takes seconds more. Waits until upgrades succeed several times
+    /// in a row (the endpoint spreads them over the replicas), so the first test does not spend
+    /// its short-lived tokens on a gateway still starting.
+    /// </summary>
+    private async Task WaitForGatewaysAsync(CancellationToken cancellationToken)
+    {
+        for (var inARow = 0; inARow < 8;)
+        {
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.ConnectAsync(WebSocketEndpoint, attempt.Token);
+                inARow++;
+            }
+            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                inARow = 0;
+                await Task.Delay(200, cancellationToken);
+            }
+            finally
+            {
+                socket.Abort();
+            }
+        }
     }
 
     private readonly CancellationTokenSource _stopLogs = new();

@@ -9,7 +9,8 @@ public static class CentrifugeSdk
 {
     private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "ClientSdk", "js");
 
-    public static async Task<JsonObject> RunAsync(string scenario, Uri webSocket, object args, TimeSpan? timeout = null)
+    /// <param name="format">"json" (the SDK's default build) or "protobuf" (its Protobuf build: binary frames).</param>
+    public static async Task<JsonObject> RunAsync(string scenario, Uri webSocket, object args, TimeSpan? timeout = null, string format = "json")
     {
         using var process = Process.Start(new ProcessStartInfo("node", ["scenarios.mjs", scenario])
         {
@@ -17,7 +18,7 @@ public static class CentrifugeSdk
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            Environment = { ["RT_URL"] = webSocket.ToString(), ["RT_ARGS"] = JsonSerializer.Serialize(args) },
+            Environment = { ["RT_URL"] = webSocket.ToString(), ["RT_ARGS"] = JsonSerializer.Serialize(args), ["RT_FORMAT"] = format },
         }) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

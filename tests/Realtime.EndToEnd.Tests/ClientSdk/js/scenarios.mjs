@@ -1,12 +1,21 @@
 // Scenarios that drive the official `centrifuge` SDK (v5) against the running system.
-// Usage: node scenarios.mjs <scenario>; environment: RT_URL (WebSocket URL), RT_ARGS (JSON).
+// Usage: node scenarios.mjs <scenario>; environment: RT_URL (WebSocket URL), RT_ARGS (JSON),
+// RT_FORMAT ("json", the default, or "protobuf": the SDK's Protobuf build, binary frames).
 // Prints one JSON line with the observations; the C# tests assert on it. Every wait is bounded.
-import { Centrifuge } from 'centrifuge';
 import { applyDelta } from 'fossil-delta';
 import WebSocket from 'ws';
 
 const url = process.env.RT_URL;
 const args = JSON.parse(process.env.RT_ARGS ?? '{}');
+const protobuf = process.env.RT_FORMAT === 'protobuf';
+const { Centrifuge } = await import(protobuf ? 'centrifuge/build/protobuf' : 'centrifuge');
+
+// The Protobuf build carries payloads as bytes: the scenarios send and read JSON either way.
+const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
+const out = value => (protobuf ? utf8.encoder.encode(JSON.stringify(value)) : value);
+// Protobuf's uint64 offsets arrive as Long objects; the observations report plain numbers.
+const num = v => (v !== null && typeof v === 'object' && 'low' in v ? v.low + v.high * 2 ** 32 : v);
+const back = data => (protobuf && data instanceof Uint8Array ? JSON.parse(utf8.decoder.decode(data)) : data);
 
 const until = async (condition, ms, what) => {
   const deadline = Date.now() + ms;
@@ -30,10 +39,10 @@ function subscription(c, channel, options = {}) {
   const s = c.newSubscription(channel, options);
   s.publications = [];
   s.events = [];
-  s.on('publication', ctx => s.publications.push({ offset: ctx.offset, data: ctx.data, user: ctx.info?.user }));
+  s.on('publication', ctx => s.publications.push({ offset: num(ctx.offset), data: back(ctx.data), user: ctx.info?.user }));
   s.on('join', ctx => s.events.push({ event: 'join', user: ctx.info.user, client: ctx.info.client }));
   s.on('leave', ctx => s.events.push({ event: 'leave', user: ctx.info.user, client: ctx.info.client }));
-  s.on('subscribed', ctx => s.events.push({ event: 'subscribed', recovered: ctx.recovered, wasRecovering: ctx.wasRecovering, offset: ctx.streamPosition?.offset, epoch: ctx.streamPosition?.epoch }));
+  s.on('subscribed', ctx => s.events.push({ event: 'subscribed', recovered: ctx.recovered, wasRecovering: ctx.wasRecovering, offset: num(ctx.streamPosition?.offset), epoch: ctx.streamPosition?.epoch }));
   s.on('unsubscribed', ctx => s.events.push({ event: 'unsubscribed', code: ctx.code }));
   s.on('error', ctx => s.events.push({ event: 'error', code: ctx.error?.code }));
   return s;
@@ -65,7 +74,7 @@ const scenarios = {
     const ps = subscription(publisher, args.channel);
     rs.subscribe(); ps.subscribe();
     await rs.ready(5000); await ps.ready(5000);
-    for (let i = 1; i <= 3; i++) await ps.publish({ n: i });
+    for (let i = 1; i <= 3; i++) await ps.publish(out({ n: i }));
     await until(() => rs.publications.length === 3, 10000, 'three publications');
     return { nodes: [...byNode.keys()], received: rs.publications };
   },
@@ -91,14 +100,14 @@ const scenarios = {
     await connected(c);
     const s = subscription(c, args.channel);
     s.subscribe(); await s.ready(5000);
-    for (let i = 1; i <= 5; i++) await s.publish({ n: i });
+    for (let i = 1; i <= 5; i++) await s.publish(out({ n: i }));
     const all = await s.history({ limit: 10 });
     const since = await s.history({ limit: 10, since: { offset: 2, epoch: all.epoch } });
     const reversed = await s.history({ limit: 2, reverse: true });
     const top = await s.history({ limit: 0 });
     const wrongEpoch = await errorCode(s.history({ limit: 10, since: { offset: 1, epoch: 'not-the-epoch' } }));
-    const offsets = r => r.publications.map(p => p.offset);
-    return { all: offsets(all), since: offsets(since), reversed: offsets(reversed), top: top.offset, epoch: all.epoch, wrongEpoch };
+    const offsets = r => r.publications.map(p => num(p.offset));
+    return { all: offsets(all), since: offsets(since), reversed: offsets(reversed), top: num(top.offset), epoch: all.epoch, wrongEpoch };
   },
 
   // A connection token that expires every few seconds is refreshed by the SDK without a disconnect.
@@ -107,7 +116,7 @@ const scenarios = {
     const c = client({ token: args.tokens[0], getToken: async () => { calls++; return args.tokens[calls] ?? args.tokens.at(-1); } });
     await connected(c);
     await sleep(args.holdMs);
-    return { refreshCalls: calls, state: c.state, disconnects: c.events.filter(e => e.event === 'disconnected').length };
+    return { refreshCalls: calls, state: c.state, disconnects: c.events.filter(e => e.event === 'disconnected').length, events: c.events };
   },
 
   async sub_token_refresh() {
@@ -117,7 +126,7 @@ const scenarios = {
     const s = subscription(c, args.channel, { getToken: async () => args.subscriptionTokens[Math.min(calls++, args.subscriptionTokens.length - 1)] });
     s.subscribe(); await s.ready(5000);
     await sleep(args.holdMs);
-    await s.publish({ still: 'here' });
+    await s.publish(out({ still: 'here' }));
     await until(() => s.publications.length === 1, 5000, 'own publication');
     return { tokenCalls: calls, state: s.state, unsubscribes: s.events.filter(e => e.event === 'unsubscribed').length };
   },
@@ -125,19 +134,19 @@ const scenarios = {
   async rpc() {
     const c = client({ token: args.tokens[0] });
     await connected(c);
-    const reply = await c.rpc('echo', { text: 'ping' });
-    const missing = await errorCode(c.rpc('fail', {}));
-    return { data: reply.data, failedCode: missing };
+    const reply = await c.rpc('echo', out({ text: 'ping' }));
+    const missing = await errorCode(c.rpc('fail', out({})));
+    return { data: back(reply.data), failedCode: missing };
   },
 
   // Asynchronous messages: no reply; the RPC after them returns once the gateway handled them (one command at a time).
   async send() {
     const c = client({ token: args.tokens[0] });
     await connected(c);
-    await c.send({ tag: args.tag, n: 1 });
-    await c.send({ tag: args.tag, n: 2 });
-    const after = await c.rpc('echo', { text: 'after' });
-    return { after: after.data.echo.text };
+    await c.send(out({ tag: args.tag, n: 1 }));
+    await c.send(out({ tag: args.tag, n: 2 }));
+    const after = await c.rpc('echo', out({ text: 'after' }));
+    return { after: back(after.data).echo.text };
   },
 
   // The server closes the connection (flooding → 3013); the SDK reconnects by itself.
@@ -151,7 +160,7 @@ const scenarios = {
     const elsewhere = `${args.channel}-not-subscribed`;
     for (let sent = 0; sent < args.flood && c.state === 'connected'; sent += 250) {
       c.startBatching();
-      for (let i = sent; i < sent + 250; i++) c.publish(elsewhere, { i }).catch(() => {});
+      for (let i = sent; i < sent + 250; i++) c.publish(elsewhere, out({ i })).catch(() => {});
       c.stopBatching();
       // Let the event loop breathe, so the server's close frame is read when it comes.
       await new Promise(r => setImmediate(r));
@@ -167,7 +176,7 @@ const scenarios = {
     const forbidden = subscription(c, args.forbiddenChannel); forbidden.subscribe();
     const unknown = subscription(c, args.unknownChannel); unknown.subscribe();
     await until(() => forbidden.events.some(e => e.event === 'error' || e.event === 'unsubscribed') && unknown.events.some(e => e.event === 'error' || e.event === 'unsubscribed'), 5000, 'both refusals');
-    const publishForbidden = await errorCode(c.publish(args.subscriberOnlyChannel, { x: 1 }));
+    const publishForbidden = await errorCode(c.publish(args.subscriberOnlyChannel, out({ x: 1 })));
     return {
       forbidden: forbidden.events.find(e => e.event === 'error' || e.event === 'unsubscribed').code,
       unknown: unknown.events.find(e => e.event === 'error' || e.event === 'unsubscribed').code,
@@ -196,10 +205,10 @@ const scenarios = {
     const publisher = client({ token: args.tokens[1] });
     await connected(publisher);
     const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
-    await ps.publish({ n: 1 });
+    await ps.publish(out({ n: 1 }));
     await until(() => s.publications.length === 1, 5000, 'the first publication');
     away.disconnect();
-    for (let i = 2; i <= 4; i++) await ps.publish({ n: i });
+    for (let i = 2; i <= 4; i++) await ps.publish(out({ n: i }));
     away.connect();
     await until(() => s.publications.length === 4, 10000, 'the recovered publications');
     return { offsets: s.publications.map(p => p.offset), data: s.publications.map(p => p.data.n), subscribed: s.events.filter(e => e.event === 'subscribed') };
@@ -229,13 +238,13 @@ const scenarios = {
     await connected(publisher);
     const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
     const payload = n => ({ n, text: `${'a long unchanged text, '.repeat(40)} ünïcödé ${n}`, items: [1, 2, 3, n] });
-    for (let n = 1; n <= 5; n++) await ps.publish(payload(n));
+    for (let n = 1; n <= 5; n++) await ps.publish(out(payload(n)));
     await until(() => s.publications.length === 5, 10000, 'five publications');
     reader.disconnect();
-    for (let n = 6; n <= 7; n++) await ps.publish(payload(n));
+    for (let n = 6; n <= 7; n++) await ps.publish(out(payload(n)));
     reader.connect();
     await until(() => s.publications.length === 7, 10000, 'the recovered publications');
-    for (let n = 8; n <= 10; n++) await ps.publish(payload(n));
+    for (let n = 8; n <= 10; n++) await ps.publish(out(payload(n)));
     await until(() => s.publications.length === 10, 10000, 'ten publications');
     const wrong = s.publications.filter((p, i) => JSON.stringify(p.data) !== JSON.stringify(payload(i + 1))).map(p => p.offset);
     return { wrong, stats: s.deltaStats(), subscribed: s.events.filter(e => e.event === 'subscribed') };
