@@ -145,6 +145,28 @@ public sealed class PresenceStoreTests : IAsyncLifetime
         return received;
     }
 
+    [Fact]
+    public async Task A_channel_named_like_a_users_key_and_that_user_keep_their_own_presence()
+    {
+        // Unescaped, channel "user:42" and user 42's presence across channels shared one key.
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("user:42", "phone", "ann"), Entry("lobby", "laptop", "42")], [], []));
+
+        Assert.Equal(["phone"], (await _store.GetAsync("user:42")).Keys);
+        Assert.Equal(new PresenceStatsResponse(1, 1), await _store.GetStatsAsync("user:42"));
+        Assert.Equal([("lobby", "laptop")], (await _store.GetUserAsync("42")).Select(p => (p.Channel, p.Client)));
+        Assert.Empty(await _store.GetUserAsync("user:42"));
+    }
+
+    [Fact]
+    public async Task Channels_differing_only_in_braces_and_escapes_are_kept_apart()
+    {
+        await _store.ApplyAsync(new PresenceReport("n1", [Entry("a}", "c1", "u1"), Entry("a%7D", "c2", "u2"), Entry("}a", "c3", "u3")], [], []));
+
+        Assert.Equal(["c1"], (await _store.GetAsync("a}")).Keys);
+        Assert.Equal(["c2"], (await _store.GetAsync("a%7D")).Keys);
+        Assert.Equal(["c3"], (await _store.GetAsync("}a")).Keys);
+    }
+
     private static PresenceEntry Entry(string channel, string client, string user) => new(channel, client, user, null, null);
 
     private sealed class ManualTime(DateTimeOffset start) : TimeProvider

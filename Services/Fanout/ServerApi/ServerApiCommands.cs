@@ -234,11 +234,10 @@ public sealed class ServerApiCommands(
         var pattern = OptionalString(body, "pattern") ?? "*";
         var channels = new JsonObject();
         var server = redis.GetServers()[0];
-        var active = await server.SubscriptionChannelsAsync(RedisChannel.Pattern($"rt:{{{pattern}}}:deliver"));
+        var active = await server.SubscriptionChannelsAsync(ChannelKeys.DeliveryPattern(pattern));
         foreach (var delivery in active)
         {
-            var name = delivery.ToString();
-            var channel = name["rt:{".Length..^"}:deliver".Length];
+            var channel = ChannelKeys.ChannelOfDelivery(delivery.ToString());
             channels[channel] = new JsonObject { ["num_clients"] = await ClientsInAsync(channel) };
         }
 

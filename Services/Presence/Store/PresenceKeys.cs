@@ -1,4 +1,5 @@
 using System.Text;
+using Realtime.Messaging;
 using StackExchange.Redis;
 
 namespace Realtime.Presence.Store;
@@ -13,16 +14,16 @@ internal static class PresenceKeys
     public const int Buckets = 16;
 
     /// <summary>Hash: client id → entry JSON.</summary>
-    public static RedisKey Entries(string channel) => $"rt:{{{channel}}}:presence";
+    public static RedisKey Entries(string channel) => $"rt:{{{RedisKeyPart.Escape(channel)}}}:presence";
 
     /// <summary>Sorted set: client id scored by its expiry (Unix ms).</summary>
-    public static RedisKey Expiries(string channel) => $"rt:{{{channel}}}:presence:exp";
+    public static RedisKey Expiries(string channel) => $"rt:{{{RedisKeyPart.Escape(channel)}}}:presence:exp";
 
     /// <summary>Hash: user id → how many of its clients are present.</summary>
-    public static RedisKey Users(string channel) => $"rt:{{{channel}}}:presence:users";
+    public static RedisKey Users(string channel) => $"rt:{{{RedisKeyPart.Escape(channel)}}}:presence:users";
 
     /// <summary>Sorted set: "channel\nclient" of one user, scored by expiry — the user's presence across devices.</summary>
-    public static RedisKey OfUser(string user) => $"rt:{{user:{user}}}:presence";
+    public static RedisKey OfUser(string user) => $"rt:user:{{{RedisKeyPart.Escape(user)}}}:presence";
 
     /// <summary>Sorted set per bucket: "channel\nclient" scored by expiry, for the sweeper.</summary>
     public static RedisKey ExpiryIndex(int bucket) => $"rt:presence:expiry:{{{bucket}}}";

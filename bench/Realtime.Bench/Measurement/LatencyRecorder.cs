@@ -47,7 +47,17 @@ internal sealed class LatencyRecorder
     {
         var interval = _interval.GetIntervalHistogram(_recycled);
         _recycled = interval;
-        return Summarize(interval);
+        try
+        {
+            return Summarize(interval);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // HdrHistogram 2.5.0's iteration (GetMean) has been seen to throw on an interval
+            // histogram taken under heavy recording; a progress line is not worth the run. The
+            // measured result is summarised from its own histogram.
+            return new LatencySummary(interval.TotalCount, 0, 0, 0, 0, 0, 0, 0);
+        }
     }
 
     /// <summary>Latency of the measured deliveries so far.</summary>
