@@ -22,7 +22,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
 
     /// <summary>A namespace where clients may subscribe but no presence is kept.</summary>
     public const string NoPresenceNamespace = "np";
-    private const int Partitions = 4;
+    public const int Partitions = 4;
 
     private RealtimeSystem(LogTransportKind transport, RedisServer redis, PostgresServer postgres, KafkaMockCluster? kafka)
     {
@@ -79,6 +79,24 @@ public sealed class RealtimeSystem : IAsyncDisposable
         var port = Redis.Port;
         await Redis.DisposeAsync();
         Redis = await RedisServer.StartAsync(port);
+    }
+
+    /// <summary>Which process (by pid) holds each partition's lease of a consumer group on the Redis Streams log.</summary>
+    public async Task<Dictionary<int, int>> LeaseHoldersAsync(string topic, string group)
+    {
+        await using var mux = await Redis.ConnectAsync();
+        var holders = new Dictionary<int, int>();
+        for (var partition = 0; partition < Partitions; partition++)
+        {
+            // Members are named "{machine}-{pid}-{random}".
+            if ((string?)await mux.GetDatabase().StringGetAsync(Realtime.Messaging.RedisStreams.RedisStreamKeys.Lease(topic, group, partition)) is { } member)
+            {
+                var parts = member.Split('-');
+                holders[partition] = int.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return holders;
     }
 
     /// <summary>Keys in Redis whose name contains <paramref name="fragment"/>.</summary>

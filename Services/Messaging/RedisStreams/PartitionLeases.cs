@@ -8,9 +8,10 @@ namespace Realtime.Messaging.RedisStreams;
 /// its fair share (partitions ÷ live members, rounded up), releasing extras for newcomers. A
 /// member that dies stops renewing, its leases expire and the others take them over — with the
 /// entries it had read but not acknowledged. One reader per partition keeps each channel's
-/// records in order even with several consumers.
+/// records in order even with several consumers. A member that dies is noticed through its
+/// Redis connection (<see cref="DepartedMembers"/>) well before its leases would expire.
 /// </summary>
-internal sealed class PartitionLeases(IDatabase db, string topic, string group, string member, int partitions, TimeSpan ttl)
+internal sealed class PartitionLeases(IDatabase db, string topic, string group, string member, int partitions, TimeSpan ttl, DepartedMembers? departed = null)
 {
     // Extends a lease only while this member still holds it.
     private const string RenewScript = """
@@ -78,6 +79,11 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
         var membersKey = RedisStreamKeys.Members(topic, group);
         await db.SortedSetAddAsync(membersKey, member, now + (long)ttl.TotalMilliseconds);
         await db.SortedSetRemoveRangeByScoreAsync(membersKey, double.NegativeInfinity, now);
+        if (departed is not null)
+        {
+            await departed.SweepAsync();
+        }
+
         var live = Math.Max(1, await db.SortedSetLengthAsync(membersKey));
         var share = (int)Math.Ceiling(partitions / (double)live);
 
@@ -200,6 +206,10 @@ internal sealed class PartitionLeases(IDatabase db, string topic, string group, 
         }
 
         await db.SortedSetRemoveAsync(RedisStreamKeys.Members(topic, group), member);
+        if (departed is not null)
+        {
+            await departed.LeaveAsync();
+        }
     }
 }
 

@@ -23,6 +23,12 @@ public static class RedisStreamKeys
     /// <summary>Live members of a consumer group, scored by when their membership expires.</summary>
     public static RedisKey Members(string topic, string group) => $"rt:log:{{{topic}}}:members:{group}";
 
+    /// <summary>Set: the members of a consumer group that announce they are alive by subscribing to <see cref="Alive"/>.</summary>
+    public static RedisKey Watched(string topic, string group) => $"rt:log:{{{topic}}}:watched:{group}";
+
+    /// <summary>A member's own pub/sub channel: subscribed while its process lives (Redis drops it with the connection).</summary>
+    public static RedisChannel Alive(string topic, string group, string member) => RedisChannel.Literal($"rt:log:{{{topic}}}:alive:{group}:{member}");
+
     /// <summary>The partition of a key: FNV-1a over its UTF-8 bytes, stable across processes and versions.</summary>
     public static int PartitionOf(string key, int partitions)
     {

@@ -30,7 +30,8 @@ internal sealed partial class RedisStreamsLogConsumer(
     {
         var settings = options.Value;
         var db = redis.GetDatabase();
-        var leases = new PartitionLeases(db, handler.Topic, handler.ConsumerGroup, _member, settings.RedisStreamPartitions, settings.RedisStreamLeaseTtl);
+        var departed = new DepartedMembers(redis, handler.Topic, handler.ConsumerGroup, _member, settings.RedisStreamPartitions, logger);
+        var leases = new PartitionLeases(db, handler.Topic, handler.ConsumerGroup, _member, settings.RedisStreamPartitions, settings.RedisStreamLeaseTtl, departed);
         // XREADGROUP ... BLOCK occupies its connection, so blocking reads get a connection of their own.
         await using var blocking = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var reader = new RedisStreamReader(blocking.GetDatabase(), handler.ConsumerGroup, _member);
