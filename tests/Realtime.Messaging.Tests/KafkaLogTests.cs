@@ -254,6 +254,11 @@ public sealed class KafkaLogTests(ITestOutputHelper output) : KafkaTestBase(outp
 
         options.ConsumerConfig["partition.assignment.strategy"] = "range,roundrobin";
         Assert.Equal("range,roundrobin", KafkaLogConsumer.CreateConfig(options, "fanout").Get("partition.assignment.strategy"));
+
+        // Unset, a dead member's partitions wait 6 s, not librdkafka's 45 s.
+        options.ConsumerConfig.Remove("session.timeout.ms");
+        var defaults = KafkaLogConsumer.CreateConfig(options, "fanout");
+        Assert.Equal((6000, 2000), (defaults.SessionTimeoutMs, defaults.HeartbeatIntervalMs));
     }
 
     [Fact]

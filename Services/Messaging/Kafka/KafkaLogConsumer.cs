@@ -75,6 +75,15 @@ internal sealed partial class KafkaLogConsumer(
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         }
 
+        // A member that dies holds its partitions until its session times out: librdkafka's 45 s
+        // would stall them that long. 6 s is the brokers' default minimum (group.min.session.timeout.ms);
+        // with the new protocol the broker decides.
+        if (!brokerAssigned && config.Get("session.timeout.ms") is null)
+        {
+            config.SessionTimeoutMs = 6000;
+            config.HeartbeatIntervalMs ??= 2000;
+        }
+
         return config;
     }
 
