@@ -27,7 +27,6 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
     private readonly GatewayNode _node = services.GetRequiredService<GatewayNode>();
     private readonly DrainService _drain = services.GetRequiredService<DrainService>();
     private readonly ProxyOptions _proxy = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
-    private readonly KestrelServerLimits _limits = limits;
     private readonly ILogger _logger = services.GetRequiredService<ILogger<GatewayNode>>();
 
     public async Task OnConnectedAsync(ConnectionContext connection)
@@ -144,7 +143,7 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
                 return head is null ? new HeadRead(HeadOutcome.Malformed, null) : new HeadRead(HeadOutcome.Upgrade, head);
             }
 
-            if (buffer.Length > _limits.MaxRequestHeadersTotalSize)
+            if (buffer.Length > limits.MaxRequestHeadersTotalSize)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
                 return new HeadRead(HeadOutcome.TooLarge, null);

@@ -81,36 +81,36 @@ public static class ProtobufFrames
     public static byte[] Rpc(uint id, RawJson data) => Frame(new Wire.Reply { Id = id, Rpc = new Wire.RPCResult { Data = Bytes(data) } });
 
     public static byte[] PublicationPush(string channel, Publication publication) =>
-        Push(channel, push => push.Pub = Publication(publication));
+        Push(new Wire.Push { Channel = channel, Pub = Publication(publication) });
 
-    public static byte[] JoinPush(string channel, ClientInfo info) => Push(channel, push => push.Join = new Wire.Join { Info = Info(info) });
+    public static byte[] JoinPush(string channel, ClientInfo info) => Push(new Wire.Push { Channel = channel, Join = new Wire.Join { Info = Info(info) } });
 
-    public static byte[] LeavePush(string channel, ClientInfo info) => Push(channel, push => push.Leave = new Wire.Leave { Info = Info(info) });
+    public static byte[] LeavePush(string channel, ClientInfo info) => Push(new Wire.Push { Channel = channel, Leave = new Wire.Leave { Info = Info(info) } });
 
     public static byte[] UnsubscribePush(string channel, Unsubscribe reason) =>
-        Push(channel, push => push.Unsubscribe = new Wire.Unsubscribe { Code = reason.Code, Reason = reason.Reason });
+        Push(new Wire.Push { Channel = channel, Unsubscribe = new Wire.Unsubscribe { Code = reason.Code, Reason = reason.Reason } });
 
-    public static byte[] MessagePush(RawJson data) => Push("", push => push.Message = new Wire.Message { Data = Bytes(data) });
+    public static byte[] MessagePush(RawJson data) => Push(new Wire.Push { Message = new Wire.Message { Data = Bytes(data) } });
 
-    /// <summary>A server-side subscription made after connect.</summary>
-    public static byte[] SubscribePush(string channel, SubscribeResult result)
+    /// <summary>A server-side subscription made after connect (its position; publications come as pushes).</summary>
+    public static byte[] SubscribePush(string channel, SubscribeResult result) => Push(new Wire.Push
     {
-        var body = SubscribeBody(result);
-        return Push(channel, push => push.Subscribe = new Wire.Subscribe
+        Channel = channel,
+        Subscribe = new Wire.Subscribe
         {
-            Recoverable = body.Recoverable,
-            Epoch = body.Epoch,
-            Offset = body.Offset,
-            Positioned = body.Positioned,
-            Data = body.Data,
-        });
-    }
+            Recoverable = result.Recoverable,
+            Epoch = result.Epoch ?? "",
+            Offset = result.Offset,
+            Positioned = result.Positioned,
+            Data = Bytes(result.Data),
+        },
+    });
 
     public static byte[] DisconnectPush(Disconnect disconnect) =>
-        Push("", push => push.Disconnect = new Wire.Disconnect { Code = disconnect.Code, Reason = disconnect.Reason });
+        Push(new Wire.Push { Disconnect = new Wire.Disconnect { Code = disconnect.Code, Reason = disconnect.Reason } });
 
     /// <summary>The connection's new expiry after a server-side refresh.</summary>
-    public static byte[] RefreshPush(bool expires, uint ttl) => Push("", push => push.Refresh = new Wire.Refresh { Expires = expires, Ttl = ttl });
+    public static byte[] RefreshPush(bool expires, uint ttl) => Push(new Wire.Push { Refresh = new Wire.Refresh { Expires = expires, Ttl = ttl } });
 
     internal static Wire.ConnectResult ConnectBody(ConnectResult result)
     {
@@ -168,7 +168,7 @@ public static class ProtobufFrames
         if (publication.Form == PublicationDataForm.Delta)
         {
             // A delta is raw bytes here; JSON has to carry it as a string.
-            body.Data = ByteString.CopyFrom(publication.DeltaBytes.Span);
+            body.Data = UnsafeByteOperations.UnsafeWrap(publication.DeltaBytes);
             body.Delta = true;
         }
         else
@@ -200,14 +200,13 @@ public static class ProtobufFrames
         ChanInfo = Bytes(info.ChanInfo),
     };
 
-    private static ByteString Bytes(RawJson json) => json.IsEmpty ? ByteString.Empty : ByteString.CopyFrom(json.Utf8.Span);
+    /// <summary>
+    /// Payload bytes without a copy: the message is written out at once (<see cref="Frame"/>) and
+    /// dropped, and the payload is never changed while it is read (frames and deliveries are not reused).
+    /// </summary>
+    private static ByteString Bytes(RawJson json) => json.IsEmpty ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(json.Utf8);
 
-    private static byte[] Push(string channel, Action<Wire.Push> fill)
-    {
-        var push = new Wire.Push { Channel = channel };
-        fill(push);
-        return Frame(new Wire.Reply { Push = push });
-    }
+    private static byte[] Push(Wire.Push push) => Frame(new Wire.Reply { Push = push });
 
     /// <summary>A message with its varint length in front, as one exact-size array.</summary>
     public static byte[] Frame(IMessage message)
