@@ -152,6 +152,13 @@ public sealed class GatewayOptions
     public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// HTTP-streaming and SSE clients: most command batches (<c>POST /emulation</c> requests) one
+    /// session may have waiting to run; a client sending more is closed with 3013 (flooding).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxPendingEmulationRequests { get; set; } = 64;
+
+    /// <summary>
     /// How long after its credentials expire a connection may still refresh before it is closed
     /// with 3005: the SDKs refresh when the announced <c>ttl</c> runs out, so closing at the
     /// expiry itself would race them (Centrifugo waits the same 25 s).

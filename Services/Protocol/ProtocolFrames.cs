@@ -88,6 +88,11 @@ public static class ProtocolFrames
         ? ProtobufFrames.RefreshPush(expires, ttl)
         : FrameEncoder.Encode((expires, ttl), static (w, s) => PushWriter.Refresh(w, s.expires, s.ttl));
 
+    /// <summary>Why the server ends the connection, for transports without a close frame (HTTP-streaming, SSE).</summary>
+    public static ReadOnlyMemory<byte> DisconnectPush(ProtocolFormat format, Disconnect disconnect) => format == ProtocolFormat.Protobuf
+        ? ProtobufFrames.DisconnectPush(disconnect)
+        : FrameEncoder.Encode(disconnect, static (w, d) => PushWriter.Disconnect(w, d));
+
     /// <summary>Decodes one incoming message's commands (the JSON or Protobuf decoder).</summary>
     public static void DecodeCommands(ProtocolFormat format, ReadOnlyMemory<byte> message, List<Command> commands)
     {

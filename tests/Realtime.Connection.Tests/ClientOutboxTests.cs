@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Realtime.Connection.Clients;
+using Realtime.Connection.Transport;
+using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 
 namespace Realtime.Connection.Tests;
@@ -41,7 +43,7 @@ public sealed class ClientOutboxTests : IAsyncLifetime
     [Fact]
     public async Task Frames_arrive_in_order_possibly_coalesced_with_newlines()
     {
-        var outbox = new ClientOutbox(_server, new GatewayOptions(), _ => { });
+        var outbox = new ClientOutbox(new WebSocketTransport(_server, ProtocolFormat.Json), new GatewayOptions(), _ => { });
         for (var i = 0; i < 100; i++)
         {
             Assert.True(outbox.TryEnqueue(Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")));
@@ -62,7 +64,7 @@ public sealed class ClientOutboxTests : IAsyncLifetime
     public void A_reader_that_never_reads_hits_the_queue_bound()
     {
         var options = new GatewayOptions { MaxQueuedBytes = 64 * 1024, MaxQueuedMessages = 1000 };
-        var outbox = new ClientOutbox(_server, options, _ => { });
+        var outbox = new ClientOutbox(new WebSocketTransport(_server, ProtocolFormat.Json), options, _ => { });
         var frame = new byte[1024];
         Array.Fill(frame, (byte)'x');
 
@@ -80,7 +82,7 @@ public sealed class ClientOutboxTests : IAsyncLifetime
     [Fact]
     public async Task Close_writes_queued_frames_then_the_close_code()
     {
-        var outbox = new ClientOutbox(_server, new GatewayOptions(), _ => { });
+        var outbox = new ClientOutbox(new WebSocketTransport(_server, ProtocolFormat.Json), new GatewayOptions(), _ => { });
         outbox.TryEnqueue("last words"u8.ToArray());
         outbox.Close(Disconnect.Shutdown, discardQueued: false);
 

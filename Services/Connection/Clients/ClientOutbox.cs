@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Realtime.Connection.Transport;
+using Realtime.Protocol;
 using Realtime.Connection.Telemetry;
 using Realtime.Protocol.Codes;
 
@@ -7,19 +9,18 @@ namespace Realtime.Connection.Clients;
 
 /// <summary>
 /// A client's bounded queue of outgoing frames and the writer that drains it. Frames waiting
-/// together are coalesced into one newline-delimited WebSocket message. No writer task exists
+/// together are coalesced into one write (one WebSocket message, or one chunk of an HTTP stream). No writer task exists
 /// while the queue is empty, and the coalescing buffer is rented only for one write, so an
 /// idle connection holds no buffer. The writer starts on the thread that queued the first frame
 /// (a write into Kestrel's pipe rarely has to wait), so a push or reply costs no thread hop; a
 /// write that does not finish within <see cref="GatewayOptions.WriteTimeout"/> is found by the
 /// node's heartbeat timer (<see cref="AbortIfStalled"/>), so no write arms a timer of its own.
 /// </summary>
-internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Action<Disconnect> onWriteFailure, bool binary = false)
+internal sealed class ClientOutbox(ClientTransport transport, GatewayOptions options, Action<Disconnect> onWriteFailure)
 {
-    // JSON frames are joined by newlines into a text message; Protobuf frames carry their own
-    // length prefixes, so they are simply concatenated into a binary one.
-    private readonly int _separator = binary ? 0 : 1;
-    private readonly WebSocketMessageType _messageType = binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+    // JSON frames are joined by newlines; Protobuf frames carry their own length prefixes, so
+    // they are simply concatenated.
+    private readonly int _separator = transport.Format == ProtocolFormat.Protobuf ? 0 : 1;
 
     private readonly Lock _gate = new();
     private readonly Queue<ReadOnlyMemory<byte>> _queue = new();
@@ -77,7 +78,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
         var started = Volatile.Read(ref _writeStartedAt);
         if (started != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started, now) > options.WriteTimeout)
         {
-            socket.Abort();
+            transport.Abort();
         }
     }
 
@@ -169,7 +170,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
                 }
 
                 var payload = rented is null ? single : rented.AsMemory(0, length);
-                await socket.SendAsync(payload, _messageType, endOfMessage: true, CancellationToken.None);
+                await transport.SendAsync(payload);
                 GatewayMetrics.RecordSent(length, frames);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -230,12 +231,7 @@ internal sealed class ClientOutbox(WebSocket socket, GatewayOptions options, Act
     {
         try
         {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                // Whatever the reason's source, the frame stays valid: an overlong reason would make
-                // the close itself fail, and the client see an abnormal close it retries.
-                await socket.CloseOutputAsync((WebSocketCloseStatus)disconnect.Code, Disconnect.FitReason(disconnect.Reason), CancellationToken.None);
-            }
+            await transport.CloseAsync(disconnect);
         }
         finally
         {

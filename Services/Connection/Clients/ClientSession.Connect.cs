@@ -56,6 +56,7 @@ internal sealed partial class ClientSession
             Ping = (uint)_node.Options.PingInterval.TotalSeconds,
             Pong = true,
             Node = _node.Name,
+            Session = SessionId,
         };
         // Server-side subscriptions' presence entries exist when the client learns of them.
         if (subs.Count > 0)

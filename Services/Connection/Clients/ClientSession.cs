@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using Realtime.Connection.Transport;
 using Realtime.Connection.Hub;
 using Realtime.Connection.Telemetry;
 using Realtime.Protocol;
@@ -17,7 +17,7 @@ namespace Realtime.Connection.Clients;
 /// </summary>
 internal sealed partial class ClientSession : ISubscriber, IDisposable
 {
-    private readonly WebSocket _socket;
+    private readonly ClientTransport _transport;
     private readonly GatewayNode _node;
     private readonly ClientOutbox _outbox;
     private readonly SessionSubscriptions _subscriptions = new();
@@ -30,18 +30,30 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly Dictionary<string, string>? _proxyHeaders;
     private readonly CommandRateLimiter _rateLimiter;
 
-    public ClientSession(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders = null, ProtocolFormat format = ProtocolFormat.Json)
+    public ClientSession(ClientTransport transport, GatewayNode node, Dictionary<string, string>? proxyHeaders = null)
     {
-        _socket = socket;
+        _transport = transport;
         _node = node;
         _proxyHeaders = proxyHeaders;
-        Format = format;
         _rateLimiter = new CommandRateLimiter(node.Options.CommandRateLimit, node.Options.CommandBurst);
-        _outbox = new ClientOutbox(socket, node.Options, Disconnect, binary: format == ProtocolFormat.Protobuf);
+        _outbox = new ClientOutbox(transport, node.Options, Disconnect);
+        if (transport.Emulated)
+        {
+            SessionId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        }
     }
 
     /// <summary>The encoding this client chose when it connected (JSON text or Protobuf binary messages).</summary>
-    public ProtocolFormat Format { get; }
+    public ProtocolFormat Format => _transport.Format;
+
+    /// <summary>
+    /// For emulated transports: the secret that emulation requests name this session by (sent
+    /// only in the connect reply; unlike the client id, presence never shows it).
+    /// </summary>
+    public string? SessionId { get; }
+
+    /// <summary>The transport, for emulation requests to hand commands to.</summary>
+    internal ClientTransport Transport => _transport;
 
     /// <summary>The client id, assigned at connect.</summary>
     public string ClientId { get; } = Guid.NewGuid().ToString();
@@ -52,16 +64,15 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     internal HeartbeatState Heartbeat { get; } = new();
 
     /// <summary>
-    /// Runs the connection until it ends. Reads take no cancellation token (a pending receive
-    /// would hold a registration for the connection's whole idle life): a connection that must
-    /// end is aborted, which ends the read; the client vanishing or Kestrel aborting it does too.
+    /// Runs the connection until it ends: the transport reads until the client goes away or,
+    /// once the session closed, until the connection is aborted.
     /// </summary>
     public async Task RunAsync()
     {
         _node.Sessions.Add(this);
         try
         {
-            await ReadLoopAsync();
+            await _transport.ReceiveAsync(this);
         }
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
         {
@@ -113,7 +124,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         await _outbox.Completion;
         await Task.Delay(CloseHandshakeTimeout);
         CancelQuietly(_closed);
-        _socket.Abort();
+        _transport.Abort();
     }
 
     /// <summary>
@@ -160,107 +171,14 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
     }
 
-    private async Task ReadLoopAsync()
-    {
-        var maxFrame = _node.Options.MaxFrameSize;
-        while (true)
-        {
-            // A zero-byte read waits for data without holding a buffer: idle connections cost no buffer memory.
-            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-            if (peek.MessageType == WebSocketMessageType.Close)
-            {
-                return;
-            }
+    /// <summary>Whether the session is closing (input is then only read to its end).</summary>
+    public bool Closing => _disconnect is not null;
 
-            if (_disconnect is not null)
-            {
-                // Closing: input is read only to reach the client's close frame.
-                if (await DiscardMessageAsync())
-                {
-                    return;
-                }
+    /// <summary>The largest incoming message accepted.</summary>
+    public int MaxFrameSize => _node.Options.MaxFrameSize;
 
-                continue;
-            }
-
-            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(4096, maxFrame + 1));
-            try
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length > maxFrame)
-                        {
-                            Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
-                            break;
-                        }
-
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxFrame + 1));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (_disconnect is not null)
-                {
-                    continue; // Oversize: the rest of the frame is discarded with whatever follows.
-                }
-
-                if (length > maxFrame)
-                {
-                    Disconnect(Protocol.Codes.Disconnect.MessageSizeLimit);
-                    continue;
-                }
-
-                GatewayMetrics.RecordReceived(length);
-                await HandleFrameAsync(buffer.AsMemory(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    /// <summary>Reads one incoming message to nowhere; true when it was the client's close frame.</summary>
-    private async Task<bool> DiscardMessageAsync()
-    {
-        var scratch = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return true;
-                }
-            }
-            while (!result.EndOfMessage);
-            return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
-
-    /// <summary>Runs a frame's commands in order; false once the connection is closing.</summary>
-    private async Task<bool> HandleFrameAsync(ReadOnlyMemory<byte> frame)
+    /// <summary>Runs one incoming message's commands in order; false once the connection is closing.</summary>
+    public async Task<bool> HandleMessageAsync(ReadOnlyMemory<byte> frame)
     {
         _commands.Clear();
         try
@@ -372,7 +290,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
 
     private async Task FinishCloseAsync()
     {
-        if (_socket.State == WebSocketState.CloseReceived)
+        if (_transport.ClosedByClient)
         {
             // The client closed: answer its close frame through the outbox so writes never overlap.
             lock (_disconnectGate)
@@ -384,10 +302,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         }
 
         await _outbox.Completion.WaitAsync(_node.Options.WriteTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_socket.State != WebSocketState.Closed)
-        {
-            _socket.Abort();
-        }
+        _transport.AbortUnlessClosed();
     }
 
     public void Dispose() => _closed.Dispose();

@@ -8,6 +8,7 @@ internal sealed class SessionRegistry
     private readonly ConcurrentDictionary<ClientSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientSession> _byClient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientSession> _bySession = new(StringComparer.Ordinal);
     private int _sockets;
 
     public int Count => _sessions.Count;
@@ -45,11 +46,19 @@ internal sealed class SessionRegistry
         }
 
         _byClient[session.ClientId] = session;
+        if (session.SessionId is { } id)
+        {
+            _bySession[id] = session;
+        }
+
         Telemetry.GatewayMetrics.Connections.Add(1);
         return true;
     }
 
     public ClientSession? FindClient(string clientId) => _byClient.GetValueOrDefault(clientId);
+
+    /// <summary>The connected emulated session (HTTP-streaming, SSE) with this secret id, if it is on this node.</summary>
+    public ClientSession? FindSession(string sessionId) => _bySession.GetValueOrDefault(sessionId);
 
     /// <summary>The admitted sessions of one user (a scan: server-API instructions are rare next to messages).</summary>
     public IEnumerable<ClientSession> FindUser(string user)
@@ -76,6 +85,11 @@ internal sealed class SessionRegistry
 
         Telemetry.GatewayMetrics.Connections.Add(-1);
         _byClient.TryRemove(session.ClientId, out _);
+        if (session.SessionId is { } id)
+        {
+            _bySession.TryRemove(id, out _);
+        }
+
         if (user.Length > 0)
         {
             Release(user);

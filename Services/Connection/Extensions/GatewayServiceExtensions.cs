@@ -48,6 +48,8 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<GatewayNode>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<NodeControlListener>();
+        builder.Services.AddSingleton<EmulationRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmulationRelay>());
         builder.Services.AddHostedService<NodeInfoReporter>();
         builder.Services.AddSingleton<DrainService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DrainService>());

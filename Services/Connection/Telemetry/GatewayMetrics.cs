@@ -25,10 +25,14 @@ public static class GatewayMetrics
         "realtime.gateway.connections", "{connection}", "Connected (authenticated) clients on this node; what autoscaling follows.");
 
     public static readonly UpDownCounter<long> Sockets = Meter.CreateUpDownCounter<long>(
-        "realtime.gateway.sockets", "{socket}", "Open WebSockets on this node, connected or not yet.");
+        "realtime.gateway.sockets", "{socket}", "Open client connections on this node (WebSockets, HTTP streams), connected or not yet.");
 
     public static readonly Counter<long> SocketsRefused = Meter.CreateCounter<long>(
         "realtime.gateway.sockets.refused", "{socket}", "WebSockets refused because the node holds Gateway:MaxConnections.");
+
+    /// <summary>Emulation requests (HTTP-streaming and SSE commands), by outcome: local, relayed or unknown.</summary>
+    public static readonly Counter<long> EmulationRequests = Meter.CreateCounter<long>(
+        "realtime.gateway.emulation.requests", "{request}", "Emulation requests, by outcome (the session here, relayed to its node, or unknown).");
 
     public static readonly UpDownCounter<long> Subscriptions = Meter.CreateUpDownCounter<long>(
         "realtime.gateway.subscriptions", "{subscription}", "Client subscriptions on this node.");
@@ -46,7 +50,7 @@ public static class GatewayMetrics
         "realtime.gateway.disconnects", "{connection}", "Connections closed, by disconnect code.");
 
     private static readonly ObservableCounter<long> MessagesIn = Meter.CreateObservableCounter(
-        "realtime.gateway.messages.received", () => Volatile.Read(ref s_messagesIn), "{message}", "WebSocket messages received from clients.");
+        "realtime.gateway.messages.received", () => Volatile.Read(ref s_messagesIn), "{message}", "Messages (command batches) received from clients.");
 
     private static readonly ObservableCounter<long> BytesIn = Meter.CreateObservableCounter(
         "realtime.gateway.bytes.received", () => Volatile.Read(ref s_bytesIn), "By", "Bytes received from clients.");

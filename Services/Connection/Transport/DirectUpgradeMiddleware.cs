@@ -19,7 +19,7 @@ namespace Realtime.Connection.Transport;
 /// upgraded connection otherwise keeps for its whole life (its parser, header collections,
 /// context, features and stream wrappers) saves several KiB per idle connection and a few
 /// layers of copying and locking per frame (./eng/bench.sh idle and im measure it). The
-/// decisions are the endpoint's (<see cref="WebSocketAdmission"/>); the head is read within
+/// decisions are the endpoint's (<see cref="ClientAdmission"/>); the head is read within
 /// <see cref="GatewayOptions.UpgradeTimeout"/> and Kestrel's header size limit.
 /// </summary>
 internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceProvider services, KestrelServerLimits limits)
@@ -77,7 +77,7 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
             return;
         }
 
-        switch (WebSocketAdmission.Admit(_node, _drain, head.Origin, _logger))
+        switch (ClientAdmission.Admit(_node, _drain, head.Origin, _logger))
         {
             case AdmissionVerdict.Draining:
                 await RespondAsync(connection, "503 Service Unavailable");
@@ -86,7 +86,7 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
                 await RespondAsync(connection, "403 Forbidden");
                 return;
             case AdmissionVerdict.Full:
-                await RespondAsync(connection, "503 Service Unavailable", $"Retry-After: {WebSocketAdmission.FullRetryAfterSeconds}\r\n");
+                await RespondAsync(connection, "503 Service Unavailable", $"Retry-After: {ClientAdmission.FullRetryAfterSeconds}\r\n");
                 return;
         }
 
@@ -94,7 +94,7 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
         try
         {
             var accepted = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " + UpgradeRequestHead.AcceptFor(head.Key!) + "\r\n"
-                + (head.OffersProtobufSubprotocol ? "Sec-WebSocket-Protocol: " + WebSocketAdmission.ProtobufSubprotocol + "\r\n" : "") + "\r\n";
+                + (head.OffersProtobufSubprotocol ? "Sec-WebSocket-Protocol: " + ClientAdmission.ProtobufSubprotocol + "\r\n" : "") + "\r\n";
             await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(accepted));
             // Keep-alive is ours (protocol pings), not the WebSocket layer's.
             socket = WebSocket.CreateFromStream(new ConnectionStream(connection), new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
@@ -108,7 +108,7 @@ internal sealed class DirectUpgradeMiddleware(ConnectionDelegate next, IServiceP
         using (socket)
         {
             var format = head.OffersProtobufSubprotocol || head.QueryAsksProtobuf ? ProtocolFormat.Protobuf : ProtocolFormat.Json;
-            await WebSocketAdmission.ServeAsync(socket, _node, head.ProxyHeaders, format);
+            await ClientAdmission.ServeAsync(socket, _node, head.ProxyHeaders, format);
             if (socket.State != WebSocketState.Closed)
             {
                 // No clean close handshake (aborted, or the client vanished): nothing left to flush.

@@ -162,7 +162,7 @@ internal sealed class UpgradeRequestHead
         }
         else if (Is(name, "sec-websocket-protocol"))
         {
-            OffersProtobufSubprotocol |= ContainsToken(value, WebSocketAdmission.ProtobufSubprotocol);
+            OffersProtobufSubprotocol |= ContainsToken(value, ClientAdmission.ProtobufSubprotocol);
         }
         else if (Is(name, "origin"))
         {

@@ -30,7 +30,7 @@ internal static class WebSocketEndpoint
             return;
         }
 
-        switch (WebSocketAdmission.Admit(node, drain, context.Request.Headers.Origin, logger))
+        switch (ClientAdmission.Admit(node, drain, context.Request.Headers.Origin, logger))
         {
             case AdmissionVerdict.Draining:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -39,12 +39,12 @@ internal static class WebSocketEndpoint
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             case AdmissionVerdict.Full:
-                context.Response.Headers.RetryAfter = WebSocketAdmission.FullRetryAfterSeconds;
+                context.Response.Headers.RetryAfter = ClientAdmission.FullRetryAfterSeconds;
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
         }
 
-        var subprotocol = context.WebSockets.WebSocketRequestedProtocols.Contains(WebSocketAdmission.ProtobufSubprotocol) ? WebSocketAdmission.ProtobufSubprotocol : null;
+        var subprotocol = context.WebSockets.WebSocketRequestedProtocols.Contains(ClientAdmission.ProtobufSubprotocol) ? ClientAdmission.ProtobufSubprotocol : null;
         var format = subprotocol is not null || context.Request.Query["cf_protocol"] == "protobuf" ? ProtocolFormat.Protobuf : ProtocolFormat.Json;
         System.Net.WebSockets.WebSocket socket;
         try
@@ -60,12 +60,12 @@ internal static class WebSocketEndpoint
 
         using (socket)
         {
-            await WebSocketAdmission.ServeAsync(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders), format);
+            await ClientAdmission.ServeAsync(socket, node, ProxyHeaders(context.Request.Headers, proxy.Value.HttpHeaders), format);
         }
     }
 
     /// <summary>The upgrade request's headers the proxies pass on to the backend (only those configured).</summary>
-    private static Dictionary<string, string>? ProxyHeaders(IHeaderDictionary headers, List<string> wanted)
+    internal static Dictionary<string, string>? ProxyHeaders(IHeaderDictionary headers, List<string> wanted)
     {
         if (wanted.Count == 0)
         {

@@ -124,6 +124,7 @@ public static class ProtobufFrames
             Ping = result.Ping,
             Pong = result.Pong,
             Node = result.Node ?? "",
+            Session = result.Session ?? "",
         };
         if (result.Subs is { } subs)
         {

@@ -71,6 +71,7 @@ public static class ReplyWriter
 
         if (result.Ping > 0) w.WriteNumber("ping"u8, result.Ping);
         if (result.Pong) w.WriteBoolean("pong"u8, true);
+        if (!string.IsNullOrEmpty(result.Session)) w.WriteString("session"u8, result.Session);
         if (!string.IsNullOrEmpty(result.Node)) w.WriteString("node"u8, result.Node);
         w.WriteEndObject();
     }

@@ -16,6 +16,8 @@ public sealed record ConnectResult
     /// <summary>Whether the server expects the client to answer pings.</summary>
     public bool Pong { get; init; }
     public string? Node { get; init; }
+    /// <summary>For emulated transports (HTTP-streaming, SSE): what emulation requests name the session by.</summary>
+    public string? Session { get; init; }
 }
 
 public sealed record SubscribeResult

@@ -5,7 +5,7 @@ using Realtime.Protocol;
 
 namespace Realtime.Connection.Transport;
 
-/// <summary>Why an upgrade request is refused, or that it may go ahead.</summary>
+/// <summary>Why a new connection (a WebSocket upgrade, an HTTP stream) is refused, or that it may go ahead.</summary>
 internal enum AdmissionVerdict
 {
     Admitted,
@@ -17,10 +17,11 @@ internal enum AdmissionVerdict
 }
 
 /// <summary>
-/// What both ways of accepting a WebSocket share (ASP.NET Core's upgrade, and the direct
-/// upgrade on a plain connection): who is let in, and running the admitted socket's session.
+/// What every way of accepting a client shares (ASP.NET Core's WebSocket upgrade, the direct
+/// upgrade on a plain connection, HTTP-streaming and SSE): who is let in, and running the
+/// admitted connection's session.
 /// </summary>
-internal static partial class WebSocketAdmission
+internal static partial class ClientAdmission
 {
     /// <summary>The subprotocol Centrifugo's SDKs offer for the Protobuf format.</summary>
     public const string ProtobufSubprotocol = "centrifuge-protobuf";
@@ -56,12 +57,16 @@ internal static partial class WebSocketAdmission
     }
 
     /// <summary>Runs an admitted socket's session until the connection ends.</summary>
-    public static async Task ServeAsync(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders, ProtocolFormat format)
+    public static Task ServeAsync(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders, ProtocolFormat format) =>
+        ServeAsync(new WebSocketTransport(socket, format), node, proxyHeaders);
+
+    /// <summary>Runs an admitted connection's session, whatever its transport, until the connection ends.</summary>
+    public static async Task ServeAsync(ClientTransport transport, GatewayNode node, Dictionary<string, string>? proxyHeaders)
     {
         Telemetry.GatewayMetrics.Sockets.Add(1);
         try
         {
-            using var session = new ClientSession(socket, node, proxyHeaders, format);
+            using var session = new ClientSession(transport, node, proxyHeaders);
             await session.RunAsync();
         }
         finally
