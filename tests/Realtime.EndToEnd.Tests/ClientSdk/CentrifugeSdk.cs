@@ -10,7 +10,8 @@ public static class CentrifugeSdk
     private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "ClientSdk", "js");
 
     /// <param name="format">"json" (the SDK's default build) or "protobuf" (its Protobuf build: binary frames).</param>
-    public static async Task<JsonObject> RunAsync(string scenario, Uri webSocket, object args, TimeSpan? timeout = null, string format = "json")
+    /// <param name="transport">"websocket", or the SDK's emulated transports "http_stream" and "sse" (same address).</param>
+    public static async Task<JsonObject> RunAsync(string scenario, Uri webSocket, object args, TimeSpan? timeout = null, string format = "json", string transport = "websocket")
     {
         using var process = Process.Start(new ProcessStartInfo("node", ["scenarios.mjs", scenario])
         {
@@ -18,7 +19,7 @@ public static class CentrifugeSdk
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            Environment = { ["RT_URL"] = webSocket.ToString(), ["RT_ARGS"] = JsonSerializer.Serialize(args), ["RT_FORMAT"] = format },
+            Environment = { ["RT_URL"] = webSocket.ToString(), ["RT_ARGS"] = JsonSerializer.Serialize(args), ["RT_FORMAT"] = format, ["RT_TRANSPORT"] = transport },
         }) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

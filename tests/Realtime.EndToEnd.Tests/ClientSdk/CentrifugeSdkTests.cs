@@ -4,7 +4,9 @@ namespace Realtime.EndToEnd.Tests.ClientSdk;
 
 /// <summary>
 /// The official centrifuge SDK (npm, v5) against the system the AppHost started, unchanged; the
-/// theories run the same scenario with the SDK's JSON build and with its Protobuf build.
+/// theories run the same scenario with the SDK's JSON build and with its Protobuf build, and
+/// over its WebSocket, HTTP-streaming and SSE transports (the gateways' one address spreads the
+/// stream and the emulation requests over both instances).
 /// </summary>
 [Collection(RealtimeAppCollection.Name)]
 public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
@@ -14,25 +16,30 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     private string[] Tokens(params string[] users) => [.. users.Select(user => fixture.Tokens.Connection(user))];
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("protobuf")]
-    public async Task Publish_on_one_gateway_instance_is_received_on_the_other(string format)
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "http_stream")]
+    [InlineData("protobuf", "http_stream")]
+    [InlineData("json", "sse")]
+    public async Task Publish_on_one_gateway_instance_is_received_on_the_other(string format, string transport)
     {
         var channel = Channel("chat:");
-        var result = await CentrifugeSdk.RunAsync("cross_node", fixture.WebSocketEndpoint, new { tokens = Tokens("alice", "bob"), channel }, format: format);
+        var result = await CentrifugeSdk.RunAsync("cross_node", fixture.WebSocketEndpoint, new { tokens = Tokens("alice", "bob"), channel }, format: format, transport: transport);
 
         Assert.Equal(2, result["nodes"]!.AsArray().Select(n => n!.GetValue<string>()).Distinct().Count());
+        Assert.All(result["transports"]!.AsArray(), used => Assert.Equal(transport, used!.GetValue<string>()));
         var received = result["received"]!.AsArray();
         Assert.Equal([1, 2, 3], received.Select(p => p!["offset"]!.GetValue<int>()));
         Assert.Equal([1, 2, 3], received.Select(p => p!["data"]!["n"]!.GetValue<int>()));
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("protobuf")]
-    public async Task Presence_and_presence_stats_count_the_subscribers(string format)
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "http_stream")]
+    public async Task Presence_and_presence_stats_count_the_subscribers(string format, string transport)
     {
-        var result = await CentrifugeSdk.RunAsync("presence", fixture.WebSocketEndpoint, new { tokens = Tokens("ann", "ben"), channel = Channel() }, format: format);
+        var result = await CentrifugeSdk.RunAsync("presence", fixture.WebSocketEndpoint, new { tokens = Tokens("ann", "ben"), channel = Channel() }, format: format, transport: transport);
 
         Assert.Equal(2, result["stats"]!["numClients"]!.GetValue<int>());
         Assert.Equal(2, result["stats"]!["numUsers"]!.GetValue<int>());
@@ -41,11 +48,12 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("protobuf")]
-    public async Task History_answers_limit_since_reverse_and_top(string format)
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task History_answers_limit_since_reverse_and_top(string format, string transport)
     {
-        var result = await CentrifugeSdk.RunAsync("history", fixture.WebSocketEndpoint, new { tokens = Tokens("hal"), channel = Channel() }, format: format);
+        var result = await CentrifugeSdk.RunAsync("history", fixture.WebSocketEndpoint, new { tokens = Tokens("hal"), channel = Channel() }, format: format, transport: transport);
 
         Assert.Equal([1, 2, 3, 4, 5], Offsets(result["all"]));
         Assert.Equal([3, 4, 5], Offsets(result["since"]));
@@ -55,13 +63,14 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("protobuf")]
-    public async Task A_short_lived_connection_token_is_refreshed_without_a_disconnect(string format)
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task A_short_lived_connection_token_is_refreshed_without_a_disconnect(string format, string transport)
     {
         // The n-th token lives 3n s, as if fetched 3 s apart; over 7 s the SDK must refresh at least twice.
         var tokens = Enumerable.Range(1, 6).Select(i => fixture.Tokens.Connection("ref", TimeSpan.FromSeconds(3 * i))).ToArray();
-        var result = await CentrifugeSdk.RunAsync("token_refresh", fixture.WebSocketEndpoint, new { tokens, holdMs = 7000 }, format: format);
+        var result = await CentrifugeSdk.RunAsync("token_refresh", fixture.WebSocketEndpoint, new { tokens, holdMs = 7000 }, format: format, transport: transport);
 
         Assert.True(result["refreshCalls"]!.GetValue<int>() >= 2, $"refresh calls: {result["refreshCalls"]}");
         Assert.True(result["state"]!.GetValue<string>() == "connected", result.ToJsonString());
@@ -147,11 +156,13 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("protobuf")]
-    public async Task A_client_coming_back_recovers_exactly_what_it_missed(string format)
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("protobuf", "http_stream")]
+    [InlineData("json", "sse")]
+    public async Task A_client_coming_back_recovers_exactly_what_it_missed(string format, string transport)
     {
-        var result = await CentrifugeSdk.RunAsync("recovery", fixture.WebSocketEndpoint, new { tokens = Tokens("away", "pub"), channel = Channel("chat:") }, format: format);
+        var result = await CentrifugeSdk.RunAsync("recovery", fixture.WebSocketEndpoint, new { tokens = Tokens("away", "pub"), channel = Channel("chat:") }, format: format, transport: transport);
 
         Assert.Equal([1, 2, 3, 4], Offsets(result["offsets"]));
         Assert.Equal([1, 2, 3, 4], Offsets(result["data"]));

@@ -1,13 +1,21 @@
 // Scenarios that drive the official `centrifuge` SDK (v5) against the running system.
 // Usage: node scenarios.mjs <scenario>; environment: RT_URL (WebSocket URL), RT_ARGS (JSON),
-// RT_FORMAT ("json", the default, or "protobuf": the SDK's Protobuf build, binary frames).
+// RT_FORMAT ("json", the default, or "protobuf": the SDK's Protobuf build, binary frames),
+// RT_TRANSPORT ("websocket", the default, "http_stream" or "sse": the SDK's emulated transports,
+// whose later commands go to the gateway's /emulation endpoint behind the same address).
 // Prints one JSON line with the observations; the C# tests assert on it. Every wait is bounded.
 import { applyDelta } from 'fossil-delta';
 import WebSocket from 'ws';
+import { EventSource } from 'eventsource';
 
 const url = process.env.RT_URL;
 const args = JSON.parse(process.env.RT_ARGS ?? '{}');
 const protobuf = process.env.RT_FORMAT === 'protobuf';
+const transport = process.env.RT_TRANSPORT ?? 'websocket';
+const httpBase = (url ?? '').replace(/^ws/, 'http').replace(/\/connection\/websocket$/, '');
+// The emulated transports are chosen by an explicit endpoint list; Node 20 has fetch and
+// ReadableStream, and the eventsource package provides EventSource.
+const endpoint = transport === 'websocket' ? url : [{ transport, endpoint: `${httpBase}/connection/${transport}` }];
 const { Centrifuge } = await import(protobuf ? 'centrifuge/build/protobuf' : 'centrifuge');
 
 // The Protobuf build carries payloads as bytes: the scenarios send and read JSON either way.
@@ -27,7 +35,10 @@ const until = async (condition, ms, what) => {
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 function client(options = {}) {
-  const c = new Centrifuge(url, { websocket: WebSocket, minReconnectDelay: 100, maxReconnectDelay: 1000, timeout: 5000, ...options });
+  const c = new Centrifuge(endpoint, {
+    websocket: WebSocket, eventsource: EventSource, emulationEndpoint: `${httpBase}/emulation`,
+    minReconnectDelay: 100, maxReconnectDelay: 1000, timeout: 5000, ...options,
+  });
   c.events = [];
   for (const e of ['connecting', 'connected', 'disconnected', 'error']) {
     c.on(e, ctx => c.events.push({ event: e, code: ctx.code, reason: ctx.reason, error: ctx.error?.code }));
@@ -76,7 +87,7 @@ const scenarios = {
     await rs.ready(5000); await ps.ready(5000);
     for (let i = 1; i <= 3; i++) await ps.publish(out({ n: i }));
     await until(() => rs.publications.length === 3, 10000, 'three publications');
-    return { nodes: [...byNode.keys()], received: rs.publications };
+    return { nodes: [...byNode.keys()], received: rs.publications, transports: [receiver._transport?.name(), publisher._transport?.name()] };
   },
 
   async presence() {
