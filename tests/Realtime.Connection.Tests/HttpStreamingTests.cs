@@ -167,6 +167,78 @@ public sealed class HttpStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Server_pings_arrive_on_the_stream_and_pongs_come_back_as_emulation_requests()
+    {
+        await using var home = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?>
+        {
+            ["Gateway:NodeName"] = "home",
+            ["Gateway:PingInterval"] = "00:00:01",
+            ["Gateway:PongTimeout"] = "00:00:02",
+        });
+        await using var answering = await JsonStream.OpenAsync(_http, home.Address, "sse", """{"id":1,"connect":{}}""");
+        var session = (string)(await answering.ReplyAsync(1))["connect"]!["session"]!;
+        await using var silent = await JsonStream.OpenAsync(_http, home.Address, "http_stream", """{"id":1,"connect":{}}""");
+        await silent.ReplyAsync(1);
+
+        // The answering client pongs each ping (an empty command) and stays; the silent one is closed with 3012.
+        for (var pings = 0; pings < 4; pings++)
+        {
+            await answering.NextAsync(frame => frame.AsObject().Count == 0);
+            Assert.Equal(HttpStatusCode.NoContent, await EmulateAsync(home.Address, session, "home", "{}"));
+        }
+
+        Assert.Equal(3012, (int)(await silent.PushAsync("disconnect"))["disconnect"]!["code"]!);
+        Assert.Equal(HttpStatusCode.NoContent, await EmulateAsync(home.Address, session, "home", """{"id":2,"ping":{}}"""));
+        await answering.ReplyAsync(2);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_its_stream_is_cut_off_with_bounded_memory()
+    {
+        await using var home = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?>
+        {
+            ["Gateway:NodeName"] = "home",
+            ["Gateway:MaxQueuedBytes"] = "65536",
+        });
+        await using var stream = await JsonStream.OpenAsync(_http, home.Address, "http_stream", """{"id":1,"connect":{}}""");
+        var connect = (await stream.ReplyAsync(1))["connect"]!;
+        var session = (string)connect["session"]!;
+
+        // Never read again; push far more than the socket buffers and the queue hold.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var payload = JsonDocument.Parse(JsonSerializer.Serialize(new string('x', 60_000))).RootElement;
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (await EmulateAsync(home.Address, session, "home", "{}") == HttpStatusCode.NoContent)
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            for (var i = 0; i < 50; i++)
+            {
+                await ControlChannel.SendAsync(redis, new NodeCommand { Op = NodeCommandKind.Message, Client = (string)connect["client"]!, Data = payload });
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_draining_node_refuses_new_streams_and_sends_3001_to_open_ones()
+    {
+        var home = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:DrainDelay"] = "00:00:02", ["Gateway:DrainWindow"] = "00:00:01" });
+        await using (home)
+        {
+            await using var stream = await JsonStream.OpenAsync(_http, home.Address, "http_stream", """{"id":1,"connect":{}}""");
+            await stream.ReplyAsync(1);
+            var stopping = home.StopAsync();
+            using (var refused = await _http.PostAsync(new Uri(home.Address, "/connection/http_stream"), new StringContent("""{"id":1,"connect":{}}""", Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            }
+
+            Assert.Equal(3001, (int)(await stream.PushAsync("disconnect"))["disconnect"]!["code"]!);
+            Assert.True(await stream.EndedAsync());
+            await stopping;
+        }
+    }
+
+    [Fact]
     public async Task Cross_origin_browsers_are_answered_for_allowed_origins_only()
     {
         await using var home = await GatewayHost.StartAsync(_redis, new Dictionary<string, string?> { ["Gateway:AllowedOrigins:0"] = "https://app.example.com" });
