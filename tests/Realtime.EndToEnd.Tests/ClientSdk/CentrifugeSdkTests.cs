@@ -77,8 +77,11 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
         Assert.Equal(0, result["disconnects"]!.GetValue<int>());
     }
 
-    [Fact]
-    public async Task A_short_lived_subscription_token_is_refreshed_without_an_unsubscribe()
+    [Theory]
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task A_short_lived_subscription_token_is_refreshed_without_an_unsubscribe(string format, string transport)
     {
         var channel = Channel("private:");
         var result = await CentrifugeSdk.RunAsync("sub_token_refresh", fixture.WebSocketEndpoint, new
@@ -87,7 +90,7 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
             channel,
             subscriptionTokens = Enumerable.Range(1, 6).Select(i => fixture.Tokens.Subscription("sue", channel, TimeSpan.FromSeconds(3 * i))).ToArray(),
             holdMs = 7000,
-        });
+        }, format: format, transport: transport);
 
         Assert.True(result["tokenCalls"]!.GetValue<int>() >= 3, $"token calls: {result["tokenCalls"]}");
         Assert.Equal("subscribed", result["state"]!.GetValue<string>());
@@ -106,11 +109,14 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
         Assert.Equal(1000, result["failedCode"]!.GetValue<int>());
     }
 
-    [Fact]
-    public async Task Send_delivers_asynchronous_messages_to_the_application_backend_in_order()
+    [Theory]
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task Send_delivers_asynchronous_messages_to_the_application_backend_in_order(string format, string transport)
     {
         var tag = Guid.NewGuid().ToString("N");
-        var result = await CentrifugeSdk.RunAsync("send", fixture.WebSocketEndpoint, new { tokens = Tokens("sam"), tag });
+        var result = await CentrifugeSdk.RunAsync("send", fixture.WebSocketEndpoint, new { tokens = Tokens("sam"), tag }, format: format, transport: transport);
 
         Assert.Equal("after", result["after"]!.GetValue<string>());
         var messages = fixture.Backend.Messages.Where(m => m["data"]?["tag"]?.GetValue<string>() == tag).ToList();
@@ -128,8 +134,11 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
         Assert.Equal("subscribed", result["subscription"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Refusals_carry_their_error_codes()
+    [Theory]
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task Refusals_carry_their_error_codes(string format, string transport)
     {
         var result = await CentrifugeSdk.RunAsync("errors", fixture.WebSocketEndpoint, new
         {
@@ -137,7 +146,7 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
             forbiddenChannel = Channel("private:"),
             unknownChannel = Channel("nosuchnamespace:"),
             subscriberOnlyChannel = Channel("chat:"),
-        });
+        }, format: format, transport: transport);
 
         Assert.Equal(103, result["forbidden"]!.GetValue<int>());
         Assert.Equal(102, result["unknown"]!.GetValue<int>());
