@@ -181,6 +181,29 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     }
 
     [Theory]
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
+    [InlineData("json", "http_stream")]
+    public async Task A_position_the_app_supplies_is_recovered_only_inside_the_window_with_the_channels_epoch(string format, string transport)
+    {
+        var result = await CentrifugeSdk.RunAsync("positions", fixture.WebSocketEndpoint, new { tokens = Tokens("pos", "reader"), channel = Channel("chat:") }, format: format, transport: transport);
+
+        var inWindow = result["inWindow"]!;
+        Assert.Equal([2, 3, 4], Offsets(inWindow["offsets"]));
+        Assert.True(inWindow["subscribed"]!["recovered"]!.GetValue<bool>());
+        Assert.True(inWindow["subscribed"]!["wasRecovering"]!.GetValue<bool>());
+        Assert.True(inWindow["subscribed"]!["positioned"]!.GetValue<bool>());
+
+        // Another epoch: told it was not recovered, given nothing old, live from the current position.
+        var otherEpoch = result["otherEpoch"]!;
+        Assert.Equal([4], Offsets(otherEpoch["offsets"]));
+        Assert.False(otherEpoch["subscribed"]!["recovered"]!.GetValue<bool>());
+        Assert.True(otherEpoch["subscribed"]!["wasRecovering"]!.GetValue<bool>());
+        Assert.Equal(3, otherEpoch["subscribed"]!["offset"]!.GetValue<int>());
+        Assert.Equal(result["epoch"]!.GetValue<string>(), otherEpoch["subscribed"]!["epoch"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("json")]
     [InlineData("protobuf")]
     public async Task A_delta_subscriber_gets_every_payload_byte_for_byte_mostly_as_fossil_deltas(string format)

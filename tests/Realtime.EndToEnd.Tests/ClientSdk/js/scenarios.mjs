@@ -53,7 +53,7 @@ function subscription(c, channel, options = {}) {
   s.on('publication', ctx => s.publications.push({ offset: num(ctx.offset), data: back(ctx.data), user: ctx.info?.user }));
   s.on('join', ctx => s.events.push({ event: 'join', user: ctx.info.user, client: ctx.info.client }));
   s.on('leave', ctx => s.events.push({ event: 'leave', user: ctx.info.user, client: ctx.info.client }));
-  s.on('subscribed', ctx => s.events.push({ event: 'subscribed', recovered: ctx.recovered, wasRecovering: ctx.wasRecovering, offset: num(ctx.streamPosition?.offset), epoch: ctx.streamPosition?.epoch }));
+  s.on('subscribed', ctx => s.events.push({ event: 'subscribed', recovered: ctx.recovered, wasRecovering: ctx.wasRecovering, positioned: ctx.positioned, offset: num(ctx.streamPosition?.offset), epoch: ctx.streamPosition?.epoch }));
   s.on('unsubscribed', ctx => s.events.push({ event: 'unsubscribed', code: ctx.code }));
   s.on('error', ctx => s.events.push({ event: 'error', code: ctx.error?.code }));
   return s;
@@ -223,6 +223,31 @@ const scenarios = {
     away.connect();
     await until(() => s.publications.length === 4, 10000, 'the recovered publications');
     return { offsets: s.publications.map(p => p.offset), data: s.publications.map(p => p.data.n), subscribed: s.events.filter(e => e.event === 'subscribed') };
+  },
+
+  // Subscribing from a position the app supplies (`since`): inside the history window with the
+  // channel's epoch the missed publications are recovered; with another epoch nothing is, the
+  // client is told so, and the subscription stays live from the current position.
+  async positions() {
+    const publisher = client({ token: args.tokens[0] });
+    await connected(publisher);
+    const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
+    for (let i = 1; i <= 3; i++) await ps.publish(out({ n: i }));
+    const { epoch } = await ps.history({ limit: 0 });
+    const fromPosition = async since => {
+      const c = client({ token: args.tokens[1] });
+      await connected(c);
+      const s = subscription(c, args.channel, { since });
+      s.subscribe(); await s.ready(5000);
+      return s;
+    };
+    const inWindow = await fromPosition({ offset: 1, epoch });
+    const otherEpoch = await fromPosition({ offset: 1, epoch: 'not-the-epoch' });
+    await until(() => inWindow.publications.length === 2, 5000, 'the recovered publications');
+    await ps.publish(out({ n: 4 }));
+    await until(() => inWindow.publications.length === 3 && otherEpoch.publications.length === 1, 5000, 'the live publication');
+    const seen = s => ({ subscribed: s.events.find(e => e.event === 'subscribed'), offsets: s.publications.map(p => p.offset) });
+    return { epoch, inWindow: seen(inWindow), otherEpoch: seen(otherEpoch) };
   },
 
   // Deltas made by the gateway's encoder, applied by the fossil-delta package (no server involved):
