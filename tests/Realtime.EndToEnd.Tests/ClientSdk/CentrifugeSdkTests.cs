@@ -183,6 +183,25 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     [Theory]
     [InlineData("json", "websocket")]
     [InlineData("protobuf", "websocket")]
+    [InlineData("json", "sse")]
+    public async Task A_private_channel_needs_a_subscription_token_even_where_its_namespace_lets_clients_subscribe(string format, string transport)
+    {
+        // The chat namespace lets any client subscribe; with the private prefix it still takes a token.
+        var channel = "$" + Channel("chat:");
+        var result = await CentrifugeSdk.RunAsync("private_channel", fixture.WebSocketEndpoint, new
+        {
+            connectionToken = fixture.Tokens.Connection("priv"),
+            channel,
+            subscriptionToken = fixture.Tokens.Subscription("priv", channel, TimeSpan.FromMinutes(5)),
+        }, format: format, transport: transport);
+
+        Assert.Equal(103, result["denied"]!.GetValue<int>());
+        Assert.Equal("subscribed", result["allowed"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("json", "websocket")]
+    [InlineData("protobuf", "websocket")]
     [InlineData("json", "http_stream")]
     public async Task A_position_the_app_supplies_is_recovered_only_inside_the_window_with_the_channels_epoch(string format, string transport)
     {

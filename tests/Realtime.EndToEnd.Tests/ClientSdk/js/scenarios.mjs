@@ -225,6 +225,19 @@ const scenarios = {
     return { offsets: s.publications.map(p => p.offset), data: s.publications.map(p => p.data.n), subscribed: s.events.filter(e => e.event === 'subscribed') };
   },
 
+  // A private channel (the `$` prefix) needs a subscription token whatever its namespace allows.
+  async private_channel() {
+    const without = client({ token: args.connectionToken });
+    await connected(without);
+    const denied = subscription(without, args.channel); denied.subscribe();
+    await until(() => denied.events.some(e => e.event === 'error' || e.event === 'unsubscribed'), 5000, 'the refusal');
+    const withToken = client({ token: args.connectionToken });
+    await connected(withToken);
+    const allowed = subscription(withToken, args.channel, { token: args.subscriptionToken });
+    allowed.subscribe(); await allowed.ready(5000);
+    return { denied: denied.events.find(e => e.event === 'error' || e.event === 'unsubscribed').code, allowed: allowed.state };
+  },
+
   // Subscribing from a position the app supplies (`since`): inside the history window with the
   // channel's epoch the missed publications are recovered; with another epoch nothing is, the
   // client is told so, and the subscription stays live from the current position.
