@@ -9,7 +9,8 @@ namespace Microsoft.Extensions.Hosting;
 /// <c>/alive</c> answers whether the process should be restarted (only checks tagged
 /// <see cref="LiveTag"/>); <c>/health</c> answers whether it should receive traffic (every
 /// check: its dependencies and whether it is shutting down). Both are mapped in every
-/// environment because Kubernetes probes them in production.
+/// environment because Kubernetes probes them in production; with a <see cref="ManagementOptions.Port"/>
+/// they and <c>/metrics</c> answer only there.
 /// </summary>
 public static class HealthCheckExtensions
 {
@@ -30,6 +31,11 @@ public static class HealthCheckExtensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        if (ManagementPort.Configured(app.Configuration) is > 0 and var port)
+        {
+            ManagementPort.Separate(app, port);
+        }
+
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapPrometheusScrapingEndpoint(MetricsPath);

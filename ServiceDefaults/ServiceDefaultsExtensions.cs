@@ -17,6 +17,14 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddGracefulShutdown();
+        builder.Services.AddOptions<ManagementOptions>()
+            .Bind(builder.Configuration.GetSection(ManagementOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (builder is WebApplicationBuilder web && ManagementPort.Configured(builder.Configuration) is > 0 and var port)
+        {
+            ManagementPort.Listen(web, port);
+        }
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

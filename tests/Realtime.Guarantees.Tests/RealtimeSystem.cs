@@ -53,9 +53,10 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public Uri WebSocket(int gateway) => new($"ws://127.0.0.1:{Gateways[gateway].Port}/connection/websocket");
 
     /// <summary>Starts the system; <paramref name="settings"/> (environment form) override the suite's configuration.</summary>
-    public static async Task<RealtimeSystem> StartAsync(LogTransportKind transport, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="persistentRedis">Redis with its append-only file synced on every write, so <see cref="RestartRedisAsync"/> keeps the data.</param>
+    public static async Task<RealtimeSystem> StartAsync(LogTransportKind transport, IReadOnlyDictionary<string, string>? settings = null, bool persistentRedis = false)
     {
-        var redisTask = RedisServer.StartAsync();
+        var redisTask = RedisServer.StartAsync(persistent: persistentRedis);
         var postgres = await PostgresServer.StartAsync();
         await postgres.CreateDatabaseAsync("historydb");
         KafkaMockCluster? kafka = null;
@@ -72,6 +73,9 @@ public sealed class RealtimeSystem : IAsyncDisposable
         await system.StartServicesAsync(settings ?? new Dictionary<string, string>());
         return system;
     }
+
+    /// <summary>SIGKILLs Redis and starts it again on the same port (with its data when it is persistent).</summary>
+    public Task RestartRedisAsync() => Redis.RestartAsync();
 
     /// <summary>SIGKILLs Redis and starts an empty one on the same port (all Redis data lost).</summary>
     public async Task RestartRedisEmptyAsync()

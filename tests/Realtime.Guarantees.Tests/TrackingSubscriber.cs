@@ -41,6 +41,9 @@ public sealed class TrackingSubscriber : IAsyncDisposable
         await ConnectAsync(gateway, recover: true);
     }
 
+    /// <summary>Whether its connection is gone (its gateway died, or the server closed it).</summary>
+    public bool Disconnected => _pump.IsCompleted;
+
     public int Count
     {
         get

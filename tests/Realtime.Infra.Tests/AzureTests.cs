@@ -1,3 +1,4 @@
+using Realtime.Contracts;
 using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
@@ -56,6 +57,19 @@ public sealed class AzureTests
             });
             // Members lease partitions, one reader each: more replicas than partitions would idle.
             Assert.InRange(scale.MaxReplicas, 1, partitions);
+        }
+    }
+
+    [Fact]
+    public void Public_apps_keep_health_and_metrics_off_their_public_ingress()
+    {
+        foreach (var (app, settings) in ContainerApps().Where(a => a.Key is ServiceNames.Connection or ServiceNames.Fanout))
+        {
+            var port = int.Parse(Environment(settings)["Management__Port"]!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.NotEqual(settings.Dapr.AppPort, port);
+            var probes = settings.Probes.ToDictionary(p => p.Type, p => p.HttpGet!);
+            Assert.Equal(("/alive", port), (probes["Liveness"].Path, probes["Liveness"].Port));
+            Assert.Equal(("/health", port), (probes["Readiness"].Path, probes["Readiness"].Port));
         }
     }
 

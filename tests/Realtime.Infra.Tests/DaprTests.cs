@@ -66,6 +66,8 @@ public sealed class DaprTests
 
             var port = manifests.Container(service).Ports.Single(p => p.Name == "http");
             Assert.Equal(port.ContainerPort.ToString(CultureInfo.InvariantCulture), annotations["dapr.io/app-port"]);
+            // daprd proves itself to the app's log routes with this secret's token (dapr-api-token = APP_API_TOKEN).
+            Assert.Equal(CodeNames.DaprAppTokenSecret, annotations["dapr.io/app-token-secret"]);
             // /health fails once draining starts; the sidecar must outlive the drain.
             Assert.Equal(CodeNames.AlivePath, annotations["dapr.io/app-health-check-path"]);
 

@@ -40,6 +40,23 @@ public sealed class ContainerAppSettings
     public ContainerAppDapr Dapr { get; set; } = new();
 
     public ContainerAppScale Scale { get; set; } = new();
+
+    /// <summary>Health probes, in ACA's format (properties.template.containers[].probes).</summary>
+    public List<ContainerAppProbe> Probes { get; set; } = [];
+}
+
+public sealed class ContainerAppProbe
+{
+    public string Type { get; set; } = "";
+
+    public ContainerAppHttpGet? HttpGet { get; set; }
+}
+
+public sealed class ContainerAppHttpGet
+{
+    public string Path { get; set; } = "";
+
+    public int Port { get; set; }
 }
 
 public sealed class ContainerAppEnvironmentVariable

@@ -95,6 +95,9 @@ public static class CodeNames
 
     public static string DaprPubSub => LogTopics.DaprPubSubName;
 
+    /// <summary>The Secret whose <c>token</c> daprd sends the app as <c>dapr-api-token</c> (infra/README.md, "Secrets").</summary>
+    public const string DaprAppTokenSecret = "dapr-app-token";
+
     public static string TransportKey => EnvironmentKey(MessagingOptions.SectionName, nameof(MessagingOptions.Transport));
 
     public static string RedisStreamPartitionsKey => EnvironmentKey(MessagingOptions.SectionName, nameof(MessagingOptions.RedisStreamPartitions));
