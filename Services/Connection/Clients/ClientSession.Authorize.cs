@@ -117,7 +117,7 @@ internal sealed partial class ClientSession
     {
         if (outcome.Disconnect is { } disconnect)
         {
-            Disconnect(disconnect);
+            Close(disconnect);
             return false;
         }
 

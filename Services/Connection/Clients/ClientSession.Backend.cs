@@ -50,7 +50,7 @@ internal sealed partial class ClientSession
         var outcome = await _node.Proxies.CallAsync(endpoint, ProxyRequestFor() with { Data = ProxyClient.ToElement(request.Data) }, _closed.Token);
         if (outcome.Disconnect is { } disconnect)
         {
-            Disconnect(disconnect);
+            Close(disconnect);
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed partial class ClientSession
     {
         if (Identity is not null)
         {
-            Disconnect(Protocol.Codes.Disconnect.BadRequest);
+            Close(Disconnect.BadRequest);
             return;
         }
 
@@ -33,7 +33,7 @@ internal sealed partial class ClientSession
         var (identity, channels, data) = established.Value;
         if (!_node.Sessions.TryAdmit(this, identity.User, _node.Options))
         {
-            Disconnect(Protocol.Codes.Disconnect.ConnectionLimit);
+            Close(Disconnect.ConnectionLimit);
             return;
         }
 
@@ -123,7 +123,7 @@ internal sealed partial class ClientSession
         var subscribed = new List<ServerSideSubscription>(channels.Count);
         if (channels.Count > _node.Options.MaxChannelsPerConnection)
         {
-            Disconnect(Protocol.Codes.Disconnect.ChannelLimit);
+            Close(Disconnect.ChannelLimit);
             return null;
         }
 
@@ -138,7 +138,7 @@ internal sealed partial class ClientSession
             var outcome = await SubscribeAsync(channel, options, request with { Channel = channel }, SubscribeGrant.Open);
             if (outcome.Error is not null)
             {
-                Disconnect(Protocol.Codes.Disconnect.ServerError);
+                Close(Disconnect.ServerError);
                 return null;
             }
 

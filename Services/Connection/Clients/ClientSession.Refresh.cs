@@ -25,7 +25,7 @@ internal sealed partial class ClientSession
 
             if (token.User != identity.User)
             {
-                Disconnect(Protocol.Codes.Disconnect.InvalidToken);
+                Close(Disconnect.InvalidToken);
                 return;
             }
 
@@ -45,7 +45,7 @@ internal sealed partial class ClientSession
 
             if (outcome.Result!.Expired)
             {
-                Disconnect(Protocol.Codes.Disconnect.Expired);
+                Close(Disconnect.Expired);
                 return;
             }
 

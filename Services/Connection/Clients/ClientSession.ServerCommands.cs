@@ -19,7 +19,7 @@ internal sealed partial class ClientSession
 
         if (_subscriptions.Count >= _node.Options.MaxChannelsPerConnection)
         {
-            Disconnect(Protocol.Codes.Disconnect.ChannelLimit);
+            Close(Disconnect.ChannelLimit);
             return;
         }
 

@@ -38,7 +38,7 @@ internal sealed partial class ClientSession
             LogTokenRejected(_node.Logger, ClientId, kind, e.Message);
             if (invalid == InvalidTokenOutcome.Disconnect)
             {
-                Disconnect(Protocol.Codes.Disconnect.InvalidToken);
+                Close(Disconnect.InvalidToken);
             }
             else
             {

@@ -36,7 +36,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         _node = node;
         _proxyHeaders = proxyHeaders;
         _rateLimiter = new CommandRateLimiter(node.Options.CommandRateLimit, node.Options.CommandBurst);
-        _outbox = new ClientOutbox(transport, node.Options, Disconnect);
+        _outbox = new ClientOutbox(transport, node.Options, Close);
         if (transport.Emulated)
         {
             SessionId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -84,14 +84,14 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             CleanUp();
             if (_disconnect is null)
             {
-                GatewayMetrics.RecordDisconnect(Protocol.Codes.Disconnect.ConnectionClosed.Code);
+                GatewayMetrics.RecordDisconnect(Disconnect.ConnectionClosed.Code);
             }
             await FinishCloseAsync();
         }
     }
 
     /// <summary>Closes the connection with a code; queued frames are written first unless the client is slow.</summary>
-    public void Disconnect(Disconnect disconnect)
+    public void Close(Disconnect disconnect)
     {
         lock (_disconnectGate)
         {
@@ -106,7 +106,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         LogDisconnect(_node.Logger, ClientId, disconnect.Code, disconnect.Reason);
         GatewayMetrics.RecordDisconnect(disconnect.Code);
         // A slow client's backlog is dropped; anyone else gets what was already queued first.
-        var slow = disconnect.Code == Protocol.Codes.Disconnect.Slow.Code || disconnect.Code == Protocol.Codes.Disconnect.WriteError.Code;
+        var slow = disconnect.Code == Disconnect.Slow.Code || disconnect.Code == Disconnect.WriteError.Code;
         _outbox.Close(disconnect, discardQueued: slow);
         // A closing client gets no more pushes and is no longer present, whatever its socket is doing.
         CleanUp();
@@ -135,7 +135,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     {
         if (Identity?.ExpiresAt is { } expiresAt && expiresAt + _node.Options.ExpiredCloseDelay <= now)
         {
-            Disconnect(Protocol.Codes.Disconnect.Expired);
+            Close(Disconnect.Expired);
             return;
         }
 
@@ -167,7 +167,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     {
         if (!_outbox.TryEnqueue(frame))
         {
-            Disconnect(Protocol.Codes.Disconnect.Slow);
+            Close(Disconnect.Slow);
         }
     }
 
@@ -188,7 +188,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         catch (MalformedCommandException e)
         {
             LogMalformed(_node.Logger, ClientId, e.Message);
-            Disconnect(Protocol.Codes.Disconnect.BadRequest);
+            Close(Disconnect.BadRequest);
             return false;
         }
 
@@ -204,7 +204,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
                 var verdict = _rateLimiter.Take();
                 if (verdict == RateVerdict.Flooding)
                 {
-                    Disconnect(Protocol.Codes.Disconnect.TooManyRequests);
+                    Close(Disconnect.TooManyRequests);
                     return false;
                 }
 
@@ -231,7 +231,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     {
         if (Identity is null && command.Request is not (ConnectRequest or PongRequest))
         {
-            Disconnect(Protocol.Codes.Disconnect.BadRequest);
+            Close(Disconnect.BadRequest);
             return Task.CompletedTask;
         }
 
@@ -295,7 +295,7 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             // The client closed: answer its close frame through the outbox so writes never overlap.
             lock (_disconnectGate)
             {
-                _disconnect ??= Protocol.Codes.Disconnect.ConnectionClosed;
+                _disconnect ??= Disconnect.ConnectionClosed;
             }
 
             _outbox.Close(new Disconnect((ushort)WebSocketCloseStatus.NormalClosure, ""), discardQueued: true);

@@ -35,7 +35,7 @@ internal sealed partial class DrainService(SessionRegistry sessions, ShutdownSig
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            snapshot[i].Disconnect(Disconnect.Shutdown);
+            snapshot[i].Close(Disconnect.Shutdown);
         }
 
         while (sessions.Count > 0 && !cancellationToken.IsCancellationRequested)

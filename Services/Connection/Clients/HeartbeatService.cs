@@ -31,7 +31,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
                 {
                     if (Stopwatch.GetElapsedTime(heartbeat.OpenedAt, now) > stale)
                     {
-                        session.Disconnect(Disconnect.Stale);
+                        session.Close(Disconnect.Stale);
                     }
 
                     continue;
@@ -43,7 +43,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Gatewa
                 {
                     if (Stopwatch.GetElapsedTime(sentAt, now) > pong)
                     {
-                        session.Disconnect(Disconnect.NoPong);
+                        session.Close(Disconnect.NoPong);
                     }
                 }
                 else if (Stopwatch.GetElapsedTime(heartbeat.LastPing, now) >= ping)

@@ -39,7 +39,7 @@ public static class GatewayServiceExtensions
                     kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => new DirectUpgradeMiddleware(next, listen.ApplicationServices, kestrel.Limits).OnConnectedAsync));
                 }
             });
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddDeliveryOptions();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddChannelStreamsWithHistoryTops();
         builder.Services.AddSingleton<DeliveryListener>();

@@ -38,7 +38,7 @@ internal sealed partial class NodeControlListener(IConnectionMultiplexer redis, 
             switch (command.Op)
             {
                 case NodeCommandKind.Disconnect:
-                    session.Disconnect(command.Code > 0 ? new Disconnect((ushort)command.Code, command.Reason ?? "") : Disconnect.ForceNoReconnect);
+                    session.Close(command.Code > 0 ? new Disconnect((ushort)command.Code, command.Reason ?? "") : Disconnect.ForceNoReconnect);
                     break;
                 case NodeCommandKind.Unsubscribe when command.Channel is { } channel:
                     session.ServerUnsubscribe(channel, Unsubscribe.Server);

@@ -50,7 +50,7 @@ internal abstract class EmulatedTransport : ClientTransport
 
             if (message.Length > session.MaxFrameSize)
             {
-                session.Disconnect(Disconnect.MessageSizeLimit);
+                session.Close(Disconnect.MessageSizeLimit);
                 continue;
             }
 

@@ -75,7 +75,7 @@ internal sealed partial class EmulationRelay(IConnectionMultiplexer redis, Gatew
 
         if (!transport.TryDeliver(commands) && !session.Closing)
         {
-            session.Disconnect(Disconnect.TooManyRequests);
+            session.Close(Disconnect.TooManyRequests);
         }
 
         return true;

@@ -79,7 +79,7 @@ internal sealed class WebSocketTransport(WebSocket socket, ProtocolFormat format
                     {
                         if (buffer.Length > maxFrame)
                         {
-                            session.Disconnect(Disconnect.MessageSizeLimit);
+                            session.Close(Disconnect.MessageSizeLimit);
                             break;
                         }
 
@@ -106,7 +106,7 @@ internal sealed class WebSocketTransport(WebSocket socket, ProtocolFormat format
 
                 if (length > maxFrame)
                 {
-                    session.Disconnect(Disconnect.MessageSizeLimit);
+                    session.Close(Disconnect.MessageSizeLimit);
                     continue;
                 }
 

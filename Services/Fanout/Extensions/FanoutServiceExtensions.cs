@@ -3,6 +3,7 @@ using Realtime.Contracts;
 using Realtime.Fanout.Sequencing;
 using Realtime.Fanout.ServerApi;
 using Realtime.Messaging;
+using Realtime.Messaging.Dapr;
 using Realtime.Messaging.Delivery;
 
 namespace Realtime.Fanout.Extensions;
@@ -16,7 +17,7 @@ public static class FanoutServiceExtensions
         builder.AddChannelNamespaces();
         builder.AddPublicationLog();
         builder.Services.AddOptions<FanoutOptions>().BindConfiguration(FanoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddDeliveryOptions();
         builder.Services.AddChannelStreamsWithHistoryTops();
         builder.Services.AddSingleton<ChannelSequencer>();
         builder.AddLogConsumer<PublicationSequencingHandler>();
@@ -27,5 +28,14 @@ public static class FanoutServiceExtensions
         builder.Services.AddHttpClient(ServerApiCommands.HistoryClient, client => client.BaseAddress = new Uri($"http://{ServiceNames.History}"));
         builder.Services.AddSingleton<ServerApiCommands>();
         return builder;
+    }
+
+    /// <summary>The server API, the Dapr delivery routes (inert unless the log is Dapr pub/sub) and the health endpoints.</summary>
+    public static WebApplication MapFanout(this WebApplication app)
+    {
+        app.MapServerApi();
+        app.MapDaprLogSubscriptions();
+        app.MapDefaultEndpoints();
+        return app;
     }
 }

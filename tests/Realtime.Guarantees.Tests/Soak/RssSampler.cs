@@ -43,15 +43,19 @@ public sealed class RssSampler(RealtimeSystem system, TimeSpan warmup)
         }
     }
 
-    /// <summary>Per instance that lived past warm-up: its RSS then and at its last sample.</summary>
-    public IEnumerable<(string Name, int Pid, long AfterWarmup, long Last, TimeSpan Observed)> Instances()
+    /// <summary>
+    /// Per instance that lived past warm-up: its RSS then, halfway from then to its last sample
+    /// (growth that levels off shows there), and at its last sample.
+    /// </summary>
+    public IEnumerable<(string Name, int Pid, long AfterWarmup, long Halfway, long Last, TimeSpan Observed)> Instances()
     {
         foreach (var ((name, pid), samples) in _samples)
         {
             var settled = samples.FindIndex(s => s.Age >= warmup);
             if (settled >= 0 && settled < samples.Count - 1)
             {
-                yield return (name, pid, samples[settled].Bytes, samples[^1].Bytes, samples[^1].Age - samples[settled].Age);
+                var halfway = samples[(settled + samples.Count - 1) / 2].Bytes;
+                yield return (name, pid, samples[settled].Bytes, halfway, samples[^1].Bytes, samples[^1].Age - samples[settled].Age);
             }
         }
     }

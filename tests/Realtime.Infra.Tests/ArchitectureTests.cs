@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Realtime.Infra.Tests.Support;
+
+namespace Realtime.Infra.Tests;
+
+/// <summary>
+/// The project graph stays inside what docs/architecture.md allows: every non-test project is in
+/// its table, and each of its project references is one the table lists for it.
+/// </summary>
+public sealed partial class ArchitectureTests
+{
+    [Fact]
+    public void Every_project_reference_is_one_the_architecture_document_allows()
+    {
+        var allowed = AllowedReferences();
+        var projects = Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories)
+            .Where(path => !IsUnder(path, "tests") && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(projects);
+
+        foreach (var path in projects)
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            Assert.True(allowed.TryGetValue(name, out var mayReference), $"{name} is not in docs/architecture.md's table");
+            foreach (var reference in ProjectReferences(path))
+            {
+                Assert.True(mayReference.Contains(reference), $"{name} → {reference} is not an arrow docs/architecture.md allows");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_documents_table_names_only_projects_that_exist()
+    {
+        var existing = Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        foreach (var (project, references) in AllowedReferences())
+        {
+            Assert.Contains(project, existing);
+            Assert.All(references, reference => Assert.Contains(reference, existing));
+        }
+    }
+
+    private static Dictionary<string, HashSet<string>> AllowedReferences()
+    {
+        var table = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryPaths.Root, "docs", "architecture.md")))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length < 5 || !cells[1].StartsWith("`Realtime.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            table[cells[1].Trim('`')] = [.. ProjectName().Matches(cells[3]).Select(m => m.Groups[1].Value)];
+        }
+
+        Assert.NotEmpty(table);
+        return table;
+    }
+
+    private static IEnumerable<string> ProjectReferences(string project) =>
+        XDocument.Load(project).Descendants("ProjectReference")
+            .Select(reference => Path.GetFileNameWithoutExtension(reference.Attribute("Include")!.Value.Replace('\\', Path.DirectorySeparatorChar)));
+
+    private static bool IsUnder(string path, string folder) =>
+        Path.GetRelativePath(RepositoryPaths.Root, path).StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [GeneratedRegex("`(Realtime\\.[A-Za-z.]+)`")]
+    private static partial Regex ProjectName();
+}
