@@ -9,8 +9,8 @@ namespace Realtime.Guarantees.Tests.Soak;
 public sealed record SoakSettings(TimeSpan Duration, TimeSpan FaultEvery, int Channels, double PublishesPerSecond, TimeSpan Warmup)
 {
     public static SoakSettings FromEnvironment() => new(
-        Time("RT_SOAK_DURATION", TimeSpan.FromSeconds(40)),
-        Time("RT_SOAK_FAULT_EVERY", TimeSpan.FromSeconds(6)),
+        Time("RT_SOAK_DURATION", TimeSpan.FromSeconds(25)),
+        Time("RT_SOAK_FAULT_EVERY", TimeSpan.FromSeconds(5)),
         Number("RT_SOAK_CHANNELS", 4),
         Number("RT_SOAK_RATE", 20),
         Time("RT_SOAK_WARMUP", TimeSpan.FromSeconds(15)));
