@@ -80,7 +80,6 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     [Theory]
     [InlineData("json", "websocket")]
     [InlineData("protobuf", "websocket")]
-    [InlineData("json", "sse")]
     public async Task A_short_lived_subscription_token_is_refreshed_without_an_unsubscribe(string format, string transport)
     {
         var channel = Channel("private:");
@@ -112,7 +111,6 @@ public sealed class CentrifugeSdkTests(RealtimeAppFixture fixture)
     [Theory]
     [InlineData("json", "websocket")]
     [InlineData("protobuf", "websocket")]
-    [InlineData("json", "sse")]
     public async Task Send_delivers_asynchronous_messages_to_the_application_backend_in_order(string format, string transport)
     {
         var tag = Guid.NewGuid().ToString("N");
