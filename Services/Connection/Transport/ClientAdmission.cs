@@ -56,6 +56,29 @@ internal static partial class ClientAdmission
         return AdmissionVerdict.Admitted;
     }
 
+    /// <summary>
+    /// <see cref="Admit"/> for an HTTP request: false when refused, with the refusal written
+    /// (503 draining, 403 origin, 503 + Retry-After full).
+    /// </summary>
+    public static bool TryAdmit(HttpContext context, GatewayNode node, DrainService drain, ILogger logger)
+    {
+        switch (Admit(node, drain, context.Request.Headers.Origin, logger))
+        {
+            case AdmissionVerdict.Draining:
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return false;
+            case AdmissionVerdict.OriginRejected:
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return false;
+            case AdmissionVerdict.Full:
+                context.Response.Headers.RetryAfter = FullRetryAfterSeconds;
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /// <summary>Runs an admitted socket's session until the connection ends.</summary>
     public static Task ServeAsync(WebSocket socket, GatewayNode node, Dictionary<string, string>? proxyHeaders, ProtocolFormat format) =>
         ServeAsync(new WebSocketTransport(socket, format), node, proxyHeaders);

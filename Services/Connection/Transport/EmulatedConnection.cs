@@ -22,18 +22,9 @@ internal static class EmulatedConnection
         Func<byte[], EmulatedTransport> createTransport)
     {
         var origin = context.Request.Headers.Origin;
-        switch (ClientAdmission.Admit(node, drain, origin, logger))
+        if (!ClientAdmission.TryAdmit(context, node, drain, logger))
         {
-            case AdmissionVerdict.Draining:
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            case AdmissionVerdict.OriginRejected:
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            case AdmissionVerdict.Full:
-                context.Response.Headers.RetryAfter = ClientAdmission.FullRetryAfterSeconds;
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
+            return;
         }
 
         EmulatedTransport transport;

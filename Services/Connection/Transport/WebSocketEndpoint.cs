@@ -30,18 +30,9 @@ internal static class WebSocketEndpoint
             return;
         }
 
-        switch (ClientAdmission.Admit(node, drain, context.Request.Headers.Origin, logger))
+        if (!ClientAdmission.TryAdmit(context, node, drain, logger))
         {
-            case AdmissionVerdict.Draining:
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            case AdmissionVerdict.OriginRejected:
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            case AdmissionVerdict.Full:
-                context.Response.Headers.RetryAfter = ClientAdmission.FullRetryAfterSeconds;
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
+            return;
         }
 
         var subprotocol = context.WebSockets.WebSocketRequestedProtocols.Contains(ClientAdmission.ProtobufSubprotocol) ? ClientAdmission.ProtobufSubprotocol : null;
