@@ -78,6 +78,34 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         var http = App.GetEndpoint("connection", "http");
         WebSocketEndpoint = new UriBuilder(http) { Scheme = "ws", Path = "/connection/websocket" }.Uri;
         await WaitForGatewaysAsync(startup.Token);
+        await WarmUpGatewaysAsync();
+    }
+
+    /// <summary>
+    /// One subscribe and publish on every gateway replica before the first test: the first
+    /// subscribe of a fresh gateway builds its clients of the history and presence services and
+    /// compiles their paths, which on a loaded machine took longer than an SDK's 5 s command
+    /// timeout and made whichever test ran first fail.
+    /// </summary>
+    private async Task WarmUpGatewaysAsync()
+    {
+        var warmed = new HashSet<string>();
+        for (var attempt = 0; attempt < 12 && warmed.Count < 2; attempt++)
+        {
+            await using var client = await ProtocolTestClient.ConnectSocketAsync(WebSocketEndpoint);
+            var connect = await client.CommandAsync("connect", new { token = Tokens.Connection("warm-up") }, TimeSpan.FromSeconds(30));
+            var node = connect["connect"]?["node"]?.GetValue<string>() ?? throw new InvalidOperationException($"warm-up connect failed: {connect}");
+            if (!warmed.Add(node))
+            {
+                continue;
+            }
+
+            var channel = $"chat:warm-up-{Guid.NewGuid():N}";
+            var timeout = TimeSpan.FromSeconds(30);
+            _ = await client.CommandAsync("subscribe", new { channel }, timeout);
+            _ = await client.CommandAsync("publish", new { channel, data = new { warm = true } }, timeout);
+            _ = await client.NextPublicationAsync(channel, timeout);
+        }
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public static class CentrifugeSdk
         var result = JsonNode.Parse(lastLine)!.AsObject();
         if (result["ok"]?.GetValue<bool>() != true)
         {
-            throw new InvalidOperationException($"scenario {scenario} failed: {result["error"]}; stderr: {await stderr}");
+            throw new InvalidOperationException($"scenario {scenario} failed: {result["error"]} (code {result["code"]}); what the clients saw: {result["made"]?.ToJsonString()}; stderr: {await stderr}");
         }
 
         return result;

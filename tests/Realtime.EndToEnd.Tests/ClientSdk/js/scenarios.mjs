@@ -7,6 +7,7 @@
 import { applyDelta } from 'fossil-delta';
 import WebSocket from 'ws';
 import { EventSource } from 'eventsource';
+import { createHmac } from 'node:crypto';
 
 const url = process.env.RT_URL;
 const args = JSON.parse(process.env.RT_ARGS ?? '{}');
@@ -34,12 +35,23 @@ const until = async (condition, ms, what) => {
 };
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
+// An HS256 JWT, signed with the test secret the gateway is configured with.
+const base64url = value => Buffer.from(value).toString('base64url');
+const hs256 = (claims, secret) => {
+  const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+};
+
+// Every client and subscription made, so a failure can report what each one saw.
+const made = [];
+
 function client(options = {}) {
   const c = new Centrifuge(endpoint, {
     websocket: WebSocket, eventsource: EventSource, emulationEndpoint: `${httpBase}/emulation`,
     minReconnectDelay: 100, maxReconnectDelay: 1000, timeout: 5000, ...options,
   });
   c.events = [];
+  made.push({ client: c.events });
   for (const e of ['connecting', 'connected', 'disconnected', 'error']) {
     c.on(e, ctx => c.events.push({ event: e, code: ctx.code, reason: ctx.reason, error: ctx.error?.code }));
   }
@@ -50,6 +62,7 @@ function subscription(c, channel, options = {}) {
   const s = c.newSubscription(channel, options);
   s.publications = [];
   s.events = [];
+  made.push({ channel, events: s.events });
   s.on('publication', ctx => s.publications.push({ offset: num(ctx.offset), data: back(ctx.data), user: ctx.info?.user }));
   s.on('join', ctx => s.events.push({ event: 'join', user: ctx.info.user, client: ctx.info.client }));
   s.on('leave', ctx => s.events.push({ event: 'leave', user: ctx.info.user, client: ctx.info.client }));
@@ -130,11 +143,18 @@ const scenarios = {
     return { refreshCalls: calls, state: c.state, disconnects: c.events.filter(e => e.event === 'disconnected').length, events: c.events };
   },
 
+  // Each subscription token is signed when the SDK asks for it, living `tokenSeconds` from then
+  // (as an application backend would issue it): a stall on a loaded machine delays a refresh but
+  // never hands the SDK a token that ran out while it waited.
   async sub_token_refresh() {
     const c = client({ token: args.connectionToken });
     await connected(c);
     let calls = 0;
-    const s = subscription(c, args.channel, { getToken: async () => args.subscriptionTokens[Math.min(calls++, args.subscriptionTokens.length - 1)] });
+    const getToken = async () => {
+      calls++;
+      return hs256({ sub: args.user, channel: args.channel, exp: Math.floor(Date.now() / 1000) + args.tokenSeconds }, args.secret);
+    };
+    const s = subscription(c, args.channel, { getToken });
     s.subscribe(); await s.ready(5000);
     await sleep(args.holdMs);
     await s.publish(out({ still: 'here' }));
@@ -309,5 +329,5 @@ try {
   const result = await scenarios[name]();
   finish(JSON.stringify({ ok: true, ...result }), 0);
 } catch (e) {
-  finish(JSON.stringify({ ok: false, error: String(e?.stack ?? e?.message ?? e), code: e?.code }), 1);
+  finish(JSON.stringify({ ok: false, error: String(e?.stack ?? e?.message ?? e), code: e?.code, made }), 1);
 }
