@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Realtime.Messaging.Control;
+using Realtime.Delivery.Control;
 using StackExchange.Redis;
 using Realtime.Testing;
 using Wire = Realtime.Protocol.Protobuf.Wire;

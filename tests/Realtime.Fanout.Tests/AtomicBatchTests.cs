@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Fanout.Sequencing;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
 using Realtime.Messaging.RedisStreams;

@@ -3,13 +3,14 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Fanout.Sequencing;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
 using Realtime.Messaging.RedisStreams;
 using Realtime.Protocol;
 using Realtime.Testing;
 using StackExchange.Redis;
+using Realtime.Redis;
 
 namespace Realtime.Fanout.Tests;
 
@@ -52,13 +53,15 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
         await _mux.GetDatabase().StringSetAsync(ChannelKeys.Meta("chat:poisoned"), "not a hash");
         var failure = await Assert.ThrowsAsync<RedisServerException>(() => SequenceAsync(Publication("chat:poisoned")));
         Assert.StartsWith("WRONGTYPE", failure.Message, StringComparison.Ordinal);
-        Assert.False(TransientFailures.IsTransient(failure)); // dead-lettered after its attempts, not retried forever
+        // Not an outage (the handler passes it on as it is): dead-lettered after its attempts, not retried forever.
+        Assert.False(RedisFailures.IsOutage(failure));
+        Assert.False(TransientFailures.IsTransient(failure));
 
-        // Outage-like replies stay transient.
-        Assert.True(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory")));
-        Assert.True(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica.")));
-        Assert.True(TransientFailures.IsTransient(new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown)));
-        Assert.False(TransientFailures.IsTransient(new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR user_script:1: Script attempted to access nonexistent global variable")));
+        // Outage-like replies are outages (the handler turns them into the port's LogUnavailableException).
+        Assert.True(RedisFailures.IsOutage(new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory")));
+        Assert.True(RedisFailures.IsOutage(new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica.")));
+        Assert.True(RedisFailures.IsOutage(new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown)));
+        Assert.False(RedisFailures.IsOutage(new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR user_script:1: Script attempted to access nonexistent global variable")));
     }
 
     [Fact]

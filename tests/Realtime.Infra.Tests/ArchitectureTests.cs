@@ -41,6 +41,45 @@ public sealed partial class ArchitectureTests
         }
     }
 
+    [Fact]
+    public void Every_project_folder_has_its_projects_name()
+    {
+        foreach (var path in ProjectFiles().Where(path => !IsUnder(path, "AppHost") && !IsUnder(path, "ServiceDefaults")))
+        {
+            Assert.Equal(Path.GetFileNameWithoutExtension(path), Path.GetFileName(Path.GetDirectoryName(path)));
+        }
+    }
+
+    /// <summary>
+    /// Code above the port never names a transport: only a service's composition root offers
+    /// them to <c>AddPublicationLog</c>, and the fanout's atomic batch joins the Redis Streams
+    /// acknowledgement to its sequencing script on purpose (docs/architecture.md says why).
+    /// </summary>
+    [Fact]
+    public void Only_composition_roots_name_a_log_transport()
+    {
+        string[] deliberate =
+        [
+            Path.Combine("Services", "Realtime.Fanout", "Sequencing", "PublicationSequencingHandler.cs"),
+            Path.Combine("Services", "Realtime.Fanout", "Sequencing", "ChannelSequencer.cs"),
+        ];
+        var services = Path.Combine(RepositoryPaths.Root, "Services");
+        var named = Directory.EnumerateFiles(services, "*.cs", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepositoryPaths.Root, path))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.StartsWith(Path.Combine("Services", "Realtime.Messaging."), StringComparison.Ordinal)
+                && !path.Contains($"{Path.DirectorySeparatorChar}Extensions{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !deliberate.Contains(path)
+                && TransportNamespace().IsMatch(File.ReadAllText(Path.Combine(RepositoryPaths.Root, path))))
+            .ToList();
+
+        Assert.True(named.Count == 0, $"these name a log transport outside a composition root: {string.Join(", ", named)}");
+    }
+
+    private static IEnumerable<string> ProjectFiles() =>
+        Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
     private static Dictionary<string, HashSet<string>> AllowedReferences()
     {
         var table = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -65,6 +104,9 @@ public sealed partial class ArchitectureTests
 
     private static bool IsUnder(string path, string folder) =>
         Path.GetRelativePath(RepositoryPaths.Root, path).StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [GeneratedRegex("Realtime\\.Messaging\\.(RedisStreams|Kafka|Dapr)\\b")]
+    private static partial Regex TransportNamespace();
 
     [GeneratedRegex("`(Realtime\\.[A-Za-z.]+)`")]
     private static partial Regex ProjectName();

@@ -77,7 +77,7 @@ public sealed partial class ReadmeTests
     [GeneratedRegex(@"--from-(?:literal|file)=(?<key>[A-Za-z0-9._-]+)=")]
     private static partial Regex FromLiteral();
 
-    /// <summary>for svc in a b c; do dotnet publish "Services/${svc^}/Realtime.${svc^}.csproj" … /t:PublishContainer</summary>
+    /// <summary>for svc in a b c; do dotnet publish "Services/Realtime.${svc^}/Realtime.${svc^}.csproj" … /t:PublishContainer</summary>
     [GeneratedRegex(@"for svc in (?<services>[a-z ]+); do\s+dotnet publish ""(?<project>[^""]+)""[^\n]*/t:PublishContainer")]
     private static partial Regex PublishCommand();
 }

@@ -122,7 +122,7 @@ public sealed class DaprLogProducerTests : IAsyncLifetime
     [InlineData(StatusCode.Unavailable)]
     [InlineData(StatusCode.Internal)]
     [InlineData(StatusCode.DeadlineExceeded)]
-    public async Task A_sidecar_or_broker_outage_is_an_io_failure_the_consumers_wait_out(StatusCode code)
+    public async Task A_sidecar_or_broker_outage_is_an_outage_the_consumers_wait_out(StatusCode code)
     {
         _sidecar.Api.Fail(code, times: 1);
 
@@ -142,9 +142,10 @@ public sealed class DaprLogProducerTests : IAsyncLifetime
     {
         _sidecar.Api.Fail(StatusCode.InvalidArgument);
 
-        var error = await Assert.ThrowsAsync<DaprException>(() =>
+        var error = await Assert.ThrowsAsync<LogRejectedException>(() =>
             Producer.AppendAsync(LogTopics.Publications, new LogRecord("k", "{}"u8.ToArray(), LogRecord.NoHeaders), default));
 
+        Assert.IsType<DaprException>(error.InnerException);
         Assert.False(TransientFailures.IsTransient(error));
     }
 

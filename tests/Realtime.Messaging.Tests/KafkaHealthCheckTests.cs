@@ -84,7 +84,7 @@ public sealed class KafkaHealthCheckTests
             ["Messaging:Transport"] = "Kafka",
             ["ConnectionStrings:kafka"] = bootstrapServers,
         });
-        builder.AddPublicationLog();
+        builder.AddPublicationLog(KafkaLogTransport.Instance);
         return builder.Build();
     }
 }

@@ -306,4 +306,19 @@ public sealed class KafkaLogTests(ITestOutputHelper output) : KafkaTestBase(outp
             Assert.Equal(Enumerable.Range(0, perKey).Select(i => $"{key}:{i}"), sequence);
         }
     }
+
+    /// <summary>Brokers that cannot be reached reach the caller as the port's outage, not as a Kafka type.</summary>
+    [Fact]
+    public async Task Unreachable_brokers_reach_the_caller_as_the_ports_outage()
+    {
+        using var producer = new KafkaLogProducer(Microsoft.Extensions.Options.Options.Create(new KafkaOptions
+        {
+            BootstrapServers = $"127.0.0.1:{FreePort.Next()}",
+            ProducerConfig = new() { ["message.timeout.ms"] = "1000" },
+        }));
+
+        var outage = await Assert.ThrowsAsync<LogUnavailableException>(() => AppendAsync(producer, "orders", "k", "nowhere"));
+        Assert.IsAssignableFrom<Confluent.Kafka.KafkaException>(outage.InnerException);
+        Assert.True(TransientFailures.IsTransient(outage));
+    }
 }

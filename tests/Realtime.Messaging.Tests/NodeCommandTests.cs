@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Realtime.Messaging.Control;
+using Realtime.Delivery.Control;
 
 namespace Realtime.Messaging.Tests;
 

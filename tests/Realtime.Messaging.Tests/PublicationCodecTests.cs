@@ -1,5 +1,5 @@
 using System.Text;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
 using Realtime.Messaging.Publications;
 using Realtime.Protocol;
 using Realtime.Protocol.Replies;

@@ -1,5 +1,5 @@
-using Realtime.Messaging;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
+using Realtime.Redis;
 
 namespace Realtime.Messaging.Tests;
 

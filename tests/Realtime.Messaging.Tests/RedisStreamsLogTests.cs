@@ -309,6 +309,35 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
         Assert.Equal("m600", Encoding.UTF8.GetString((byte[])rest[0]["p"]!));
     }
 
+    /// <summary>
+    /// What the port promises callers above it, who know no Redis types: an unreachable Redis is
+    /// an outage (<see cref="LogUnavailableException"/>, waited out), and a reply about the
+    /// command or its data is a refusal (<see cref="LogRejectedException"/>, not retried).
+    /// </summary>
+    [Fact]
+    public async Task Redis_failures_reach_the_caller_as_the_ports_outage_or_refusal()
+    {
+        var nowhere = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", FreePort.Next() } },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 200,
+            AsyncTimeout = 500,
+        });
+        await using (nowhere)
+        {
+            var outage = await Assert.ThrowsAsync<LogUnavailableException>(() => Append(new RedisStreamsLogProducer(nowhere, _options), "no Redis"));
+            Assert.IsAssignableFrom<RedisException>(outage.InnerException ?? outage);
+            Assert.True(TransientFailures.IsTransient(outage));
+        }
+
+        // Something else holds the partition's key as a string: every attempt fails the same way.
+        await _mux.GetDatabase().StringSetAsync(RedisStreamKeys.Partition("bounded", RedisStreamKeys.PartitionOf("k", 4)), "not a stream");
+        var refusal = await Assert.ThrowsAsync<LogRejectedException>(() => Append(new RedisStreamsLogProducer(_mux, _options), "wrong type"));
+        Assert.Contains("WRONGTYPE", refusal.Message, StringComparison.Ordinal);
+        Assert.False(TransientFailures.IsTransient(refusal));
+    }
+
     [Fact]
     public async Task A_consumer_trims_what_its_group_acknowledged_and_dead_letters_are_capped_not_refused()
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Contracts;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
 using Realtime.Presence;
 using Realtime.Presence.Store;
 using Realtime.Testing;

@@ -137,7 +137,7 @@ public static class ServiceBuild
     public static string OutputOf(string service)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var directory = Path.Combine(RepositoryRoot(), "Services", service, "bin", configuration, "net10.0");
+        var directory = Path.Combine(RepositoryRoot(), "Services", $"Realtime.{service}", "bin", configuration, "net10.0");
         return File.Exists(Path.Combine(directory, $"Realtime.{service}.dll"))
             ? directory
             : throw new InvalidOperationException($"Realtime.{service} is not built at {directory}");

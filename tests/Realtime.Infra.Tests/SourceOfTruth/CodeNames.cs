@@ -17,7 +17,7 @@ using Realtime.History;
 using Realtime.History.Ingest;
 using Realtime.Infra.Tests.Support;
 using Realtime.Messaging.Dapr;
-using Realtime.Messaging.Delivery;
+using Realtime.Delivery;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.RedisStreams;
 using Realtime.Presence;
@@ -34,11 +34,11 @@ public static class CodeNames
 {
     public static readonly string[] Services = [ServiceNames.Connection, ServiceNames.Fanout, ServiceNames.History, ServiceNames.Presence];
 
-    /// <summary>The service's project, Services/{Name}/Realtime.{Name}.csproj, relative to the repository root.</summary>
+    /// <summary>The service's project, Services/Realtime.{Name}/Realtime.{Name}.csproj, relative to the repository root.</summary>
     public static string Project(string service)
     {
         var name = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
-        return $"Services/{name}/Realtime.{name}.csproj";
+        return $"Services/Realtime.{name}/Realtime.{name}.csproj";
     }
 
     /// <summary>
