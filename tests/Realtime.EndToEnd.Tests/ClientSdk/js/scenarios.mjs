@@ -266,6 +266,9 @@ const scenarios = {
     await connected(publisher);
     const ps = subscription(publisher, args.channel); ps.subscribe(); await ps.ready(5000);
     for (let i = 1; i <= 3; i++) await ps.publish(out({ n: i }));
+    // Acknowledged means logged; positions exist once fanout has sequenced them, which the
+    // publisher's own subscription shows.
+    await until(() => ps.publications.length === 3, 5000, 'the three publications sequenced');
     const { epoch } = await ps.history({ limit: 0 });
     const fromPosition = async since => {
       const c = client({ token: args.tokens[1] });
