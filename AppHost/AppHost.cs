@@ -27,7 +27,7 @@ var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000))
     .WithExternalHttpEndpoints();
 
-builder.AddProject<Projects.Realtime_Connection>(ServiceNames.Connection)
+builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
     .WithRealtimeDefaults(builder, backing)
     .WithReference(presence).WaitFor(presence)
     .WithReference(history).WaitFor(history)

@@ -149,7 +149,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
         History = new ServiceProcess("history", "History", ports[1], common);
         await Task.WhenAll(Presence.StartAsync(), History.StartAsync());
         Fanouts = [new ServiceProcess("fanout-1", "Fanout", ports[2], common), new ServiceProcess("fanout-2", "Fanout", ports[3], common)];
-        Gateways = [new ServiceProcess("gateway-1", "Connection", ports[4], common), new ServiceProcess("gateway-2", "Connection", ports[5], common)];
+        Gateways = [new ServiceProcess("gateway-1", "Gateway", ports[4], common), new ServiceProcess("gateway-2", "Gateway", ports[5], common)];
         await Task.WhenAll(Fanouts.Concat(Gateways).Select(s => s.StartAsync()));
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using Realtime.Connection.Extensions;
+using Realtime.Gateway.Extensions;
 using Realtime.Contracts;
 using Realtime.Fanout.Extensions;
 using Realtime.Infra.Tests.SourceOfTruth;

@@ -54,9 +54,9 @@ public sealed partial class ReadmeTests
         Assert.True(publish.Success, "infra/README.md has no dotnet publish … /t:PublishContainer loop");
         Assert.All(CodeNames.Services, service =>
         {
-            var name = System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
-            Assert.Equal(CodeNames.Project(service), publish.Groups["project"].Value.Replace("${svc^}", name, StringComparison.Ordinal));
-            Assert.Contains(service, publish.Groups["services"].Value.Split(' '));
+            var name = CodeNames.ProjectName(service);
+            Assert.Equal(CodeNames.Project(service), publish.Groups["project"].Value.Replace("$project", name, StringComparison.Ordinal));
+            Assert.Contains(name, publish.Groups["projects"].Value.Split(' '));
             Assert.Contains($"`{CodeNames.Image(service)}`", Readme, StringComparison.Ordinal);
         });
     }
@@ -77,7 +77,7 @@ public sealed partial class ReadmeTests
     [GeneratedRegex(@"--from-(?:literal|file)=(?<key>[A-Za-z0-9._-]+)=")]
     private static partial Regex FromLiteral();
 
-    /// <summary>for svc in a b c; do dotnet publish "Services/Realtime.${svc^}/Realtime.${svc^}.csproj" … /t:PublishContainer</summary>
-    [GeneratedRegex(@"for svc in (?<services>[a-z ]+); do\s+dotnet publish ""(?<project>[^""]+)""[^\n]*/t:PublishContainer")]
+    /// <summary>for project in A B C; do dotnet publish "Services/Realtime.$project/Realtime.$project.csproj" … /t:PublishContainer</summary>
+    [GeneratedRegex(@"for project in (?<projects>[A-Za-z ]+); do\s+dotnet publish ""(?<project>[^""]+)""[^\n]*/t:PublishContainer")]
     private static partial Regex PublishCommand();
 }

@@ -98,7 +98,7 @@ internal sealed class LocalSystem : ISystemUnderTest
         {
             var own = For("gateway");
             own["Gateway__NodeName"] = $"gateway-{i + 1}";
-            _gateways[i] = new ServiceProcess($"gateway-{i + 1}", "Connection", FreePort.Next(), own);
+            _gateways[i] = new ServiceProcess($"gateway-{i + 1}", "Gateway", FreePort.Next(), own);
         }
 
         _services.Add(fanout);

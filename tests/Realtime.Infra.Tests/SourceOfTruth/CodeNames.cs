@@ -6,9 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Realtime.Auth;
 using Realtime.Channels;
-using Realtime.Connection;
-using Realtime.Connection.Proxy;
-using Realtime.Connection.Telemetry;
+using Realtime.Gateway;
+using Realtime.Gateway.Proxy;
+using Realtime.Gateway.Telemetry;
 using Realtime.Contracts;
 using Realtime.Fanout;
 using Realtime.Fanout.Sequencing;
@@ -37,9 +37,16 @@ public static class CodeNames
     /// <summary>The service's project, Services/Realtime.{Name}/Realtime.{Name}.csproj, relative to the repository root.</summary>
     public static string Project(string service)
     {
-        var name = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
+        var name = ProjectName(service);
         return $"Services/Realtime.{name}/Realtime.{name}.csproj";
     }
+
+    /// <summary>
+    /// The project a deployed service is built from: its name, except the WebSocket service
+    /// (deployed as <c>connection</c>), whose code is the gateway.
+    /// </summary>
+    public static string ProjectName(string service) =>
+        service == ServiceNames.Connection ? "Gateway" : CultureInfo.InvariantCulture.TextInfo.ToTitleCase(service);
 
     /// <summary>
     /// The image <c>dotnet publish /t:PublishContainer</c> names for a service: the
@@ -141,7 +148,7 @@ public static class CodeNames
 
     /// <summary>The client WebSocket path (internal WebSocketEndpoint.Path).</summary>
     public static string WebSocketPath =>
-        (string)typeof(GatewayOptions).Assembly.GetType("Realtime.Connection.Transport.WebSocketEndpoint", throwOnError: true)!
+        (string)typeof(GatewayOptions).Assembly.GetType("Realtime.Gateway.Transport.WebSocketEndpoint", throwOnError: true)!
             .GetField("Path", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
 
     /// <summary>The server API's base path: every method is POST {prefix}/{method} (on fanout).</summary>

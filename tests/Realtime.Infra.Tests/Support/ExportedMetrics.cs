@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http.Features;
-using Realtime.Connection.Telemetry;
+using Realtime.Gateway.Telemetry;
 
 namespace Realtime.Infra.Tests.Support;
 
