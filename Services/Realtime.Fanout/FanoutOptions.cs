@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.Fanout;
 
 /// <summary>The <c>Fanout</c> configuration section.</summary>
-public sealed class FanoutOptions
+internal sealed class FanoutOptions
 {
     public const string SectionName = "Fanout";
 

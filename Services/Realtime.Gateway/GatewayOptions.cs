@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.Gateway;
 
 /// <summary>The <c>Gateway</c> configuration section: how the connection service treats clients.</summary>
-public sealed class GatewayOptions
+internal sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.History;
 
 /// <summary>The <c>History</c> configuration section.</summary>
-public sealed class HistoryOptions
+internal sealed class HistoryOptions
 {
     public const string SectionName = "History";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.Presence;
 
 /// <summary>The <c>Presence</c> configuration section.</summary>
-public sealed class PresenceOptions
+internal sealed class PresenceOptions
 {
     public const string SectionName = "Presence";
 

@@ -76,6 +76,28 @@ public sealed partial class ArchitectureTests
         Assert.True(named.Count == 0, $"these name a log transport outside a composition root: {string.Join(", ", named)}");
     }
 
+    /// <summary>
+    /// One visibility rule: a type is internal unless another assembly needs it. Nothing
+    /// references a service's assembly, so its types are all internal (its tests and these
+    /// infrastructure tests see them through InternalsVisibleTo).
+    /// </summary>
+    [Theory]
+    [InlineData("Realtime.Gateway")]
+    [InlineData("Realtime.Fanout")]
+    [InlineData("Realtime.History")]
+    [InlineData("Realtime.Presence")]
+    public void A_services_types_are_internal(string project)
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "Services", project);
+        var exposed = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && PublicTypeDeclaration().IsMatch(File.ReadAllText(path)))
+            .Select(path => Path.GetRelativePath(folder, path))
+            .ToList();
+
+        Assert.True(exposed.Count == 0, $"{project} declares public types in: {string.Join(", ", exposed)}");
+    }
+
     private static IEnumerable<string> ProjectFiles() =>
         Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
@@ -104,6 +126,9 @@ public sealed partial class ArchitectureTests
 
     private static bool IsUnder(string path, string folder) =>
         Path.GetRelativePath(RepositoryPaths.Root, path).StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^public (?:(?:sealed|static|abstract|readonly|partial) )*(?:class|record|struct|enum|interface)\b", RegexOptions.Multiline)]
+    private static partial Regex PublicTypeDeclaration();
 
     [GeneratedRegex("Realtime\\.Messaging\\.(RedisStreams|Kafka|Dapr)\\b")]
     private static partial Regex TransportNamespace();

@@ -11,7 +11,7 @@ using Realtime.Messaging.Kafka;
 
 namespace Realtime.Fanout.Extensions;
 
-public static class FanoutServiceExtensions
+internal static class FanoutServiceExtensions
 {
     /// <summary>Sequencing and delivery of the publication log, and the server API.</summary>
     public static IHostApplicationBuilder AddFanoutServices(this IHostApplicationBuilder builder)

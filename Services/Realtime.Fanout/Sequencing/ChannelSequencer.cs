@@ -16,7 +16,7 @@ namespace Realtime.Fanout.Sequencing;
 /// many publications. In Redis Cluster a script may only touch one hash slot, so there a batch
 /// is split by the slot of each channel; elsewhere it goes whole.
 /// </summary>
-public sealed class ChannelSequencer(
+internal sealed class ChannelSequencer(
     IConnectionMultiplexer redis,
     ChannelNamespaces namespaces,
     ChannelStreams streams,
@@ -251,7 +251,7 @@ public sealed class ChannelSequencer(
 }
 
 /// <summary>A publication from the log and its payload as the log carried it (published to gateways as is).</summary>
-public readonly record struct PublicationToSequence(PublicationEnvelope Publication, ReadOnlyMemory<byte> Payload);
+internal readonly record struct PublicationToSequence(PublicationEnvelope Publication, ReadOnlyMemory<byte> Payload);
 
 /// <summary>What sequencing did: <see cref="Sequenced"/> is false for a publication sequenced before (a redelivery).</summary>
-public sealed record SequencingResult(bool Sequenced, SequencedPublication Publication);
+internal sealed record SequencingResult(bool Sequenced, SequencedPublication Publication);

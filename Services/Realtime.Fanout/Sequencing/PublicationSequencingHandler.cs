@@ -18,7 +18,7 @@ namespace Realtime.Fanout.Sequencing;
 /// with the lease check and the acknowledgement, is one script call: one round trip per batch
 /// after the read instead of four, and one hop fewer between a publish and its delivery.
 /// </summary>
-public sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log, IOptions<MessagingOptions> messaging)
+internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log, IOptions<MessagingOptions> messaging)
     : IRedisStreamsBatchHandler
 {
     private static readonly KeyValuePair<string, object?> SequencedDestination = new("messaging.destination.name", LogTopics.Sequenced);

@@ -18,7 +18,7 @@ namespace Realtime.Fanout.ServerApi;
 /// sequencing); instructions for connections go to every gateway node on the control channel;
 /// presence and history are asked of their services.
 /// </summary>
-public sealed class ServerApiCommands(
+internal sealed class ServerApiCommands(
     PublicationPublisher publisher,
     ChannelNamespaces namespaces,
     IConnectionMultiplexer redis,

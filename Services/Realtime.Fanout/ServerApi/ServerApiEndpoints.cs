@@ -7,7 +7,7 @@ namespace Realtime.Fanout.ServerApi;
 /// Centrifugo's HTTP server API at one base URL: <c>POST /api/&lt;method&gt;</c> with a JSON
 /// body, answered <c>{"result":…}</c> or <c>{"error":{"code":…,"message":…}}</c>.
 /// </summary>
-public static class ServerApiEndpoints
+internal static class ServerApiEndpoints
 {
     public const string Prefix = "/api";
 

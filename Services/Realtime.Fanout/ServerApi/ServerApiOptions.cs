@@ -1,7 +1,7 @@
 namespace Realtime.Fanout.ServerApi;
 
 /// <summary>The <c>ServerApi</c> section: who may call the server API.</summary>
-public sealed class ServerApiOptions
+internal sealed class ServerApiOptions
 {
     public const string SectionName = "ServerApi";
 

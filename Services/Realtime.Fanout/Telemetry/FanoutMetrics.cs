@@ -4,7 +4,7 @@ using Realtime.Fanout.Sequencing;
 namespace Realtime.Fanout.Telemetry;
 
 /// <summary>Fanout's metrics: what it sequenced, what it recognised as redelivered, and how late.</summary>
-public static class FanoutMetrics
+internal static class FanoutMetrics
 {
     public const string MeterName = "Realtime.Fanout";
 

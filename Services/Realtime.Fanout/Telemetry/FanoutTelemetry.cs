@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Realtime.Fanout.Telemetry;
 
 /// <summary>Fanout's spans: server-API publishes start their trace here.</summary>
-public static class FanoutTelemetry
+internal static class FanoutTelemetry
 {
     public const string SourceName = "Realtime.Fanout";
 

@@ -2,7 +2,7 @@ using Realtime.Gateway.Transport;
 
 namespace Realtime.Gateway.Extensions;
 
-public static class GatewayApplicationExtensions
+internal static class GatewayApplicationExtensions
 {
     /// <summary>
     /// The gateway's request pipeline: the client transports (WebSocket, HTTP-streaming, SSE and

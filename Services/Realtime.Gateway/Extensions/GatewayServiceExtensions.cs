@@ -17,7 +17,7 @@ using Realtime.Messaging.Dapr;
 
 namespace Realtime.Gateway.Extensions;
 
-public static class GatewayServiceExtensions
+internal static class GatewayServiceExtensions
 {
     /// <summary>Everything the gateway needs besides the service defaults.</summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)

@@ -6,7 +6,7 @@ namespace Realtime.Gateway.Proxy;
 // The JSON bodies of Centrifugo's HTTP proxy protocol. Payloads of the JSON client protocol
 // travel as embedded JSON (`data`); `b64data` carries binary payloads.
 
-public sealed record ProxyRequest
+internal sealed record ProxyRequest
 {
     [JsonPropertyName("client")] public required string Client { get; init; }
     [JsonPropertyName("transport")] public string Transport { get; init; } = "websocket";
@@ -22,7 +22,7 @@ public sealed record ProxyRequest
     [JsonPropertyName("headers")] public Dictionary<string, string>? Headers { get; init; }
 }
 
-public sealed record ProxyResponse
+internal sealed record ProxyResponse
 {
     [JsonPropertyName("result")] public ProxyResult? Result { get; init; }
     [JsonPropertyName("error")] public ProxyError? Error { get; init; }
@@ -30,7 +30,7 @@ public sealed record ProxyResponse
 }
 
 /// <summary>The union of the fields proxies return; each call reads the ones it defines.</summary>
-public sealed record ProxyResult
+internal sealed record ProxyResult
 {
     [JsonPropertyName("user")] public string? User { get; init; }
     [JsonPropertyName("expire_at")] public long ExpireAt { get; init; }
@@ -42,12 +42,12 @@ public sealed record ProxyResult
     [JsonPropertyName("channels")] public List<string>? Channels { get; init; }
 }
 
-public sealed record ProxyError(
+internal sealed record ProxyError(
     [property: JsonPropertyName("code")] uint Code,
     [property: JsonPropertyName("message")] string? Message,
     [property: JsonPropertyName("temporary")] bool Temporary);
 
-public sealed record ProxyDisconnect(
+internal sealed record ProxyDisconnect(
     [property: JsonPropertyName("code")] int Code,
     [property: JsonPropertyName("reason")] string? Reason);
 

@@ -7,7 +7,7 @@ namespace Realtime.Gateway.Proxy;
 /// connects, refreshes, subscribes, publishes, RPCs and asynchronous messages, as Centrifugo's proxies do. An empty
 /// endpoint turns that proxy off.
 /// </summary>
-public sealed class ProxyOptions
+internal sealed class ProxyOptions
 {
     public const string SectionName = "Gateway:Proxy";
 

@@ -9,7 +9,7 @@ namespace Realtime.Gateway.Telemetry;
 /// atomic add into a field and read by observable instruments when metrics are collected, so
 /// the hot path never enters the metrics SDK.
 /// </summary>
-public static class GatewayMetrics
+internal static class GatewayMetrics
 {
     /// <summary>The name dashboards and collectors select by: the deployed service's, kept when the project became the gateway.</summary>
     public const string MeterName = "Realtime.Connection";

@@ -7,7 +7,7 @@ using Realtime.Messaging.Publications;
 namespace Realtime.History.Apis;
 
 /// <summary>The history service's internal HTTP API, used by gateways (history, recovery) and the server API.</summary>
-public static class HistoryApi
+internal static class HistoryApi
 {
     /// <summary>The protocol's "unrecoverable position" code, returned when a position cannot be served.</summary>
     private const int UnrecoverablePosition = 112;

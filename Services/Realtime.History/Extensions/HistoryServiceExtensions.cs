@@ -12,7 +12,7 @@ using Realtime.Messaging.Kafka;
 
 namespace Realtime.History.Extensions;
 
-public static class HistoryServiceExtensions
+internal static class HistoryServiceExtensions
 {
     /// <summary>Storage of sequenced publications in PostgreSQL, retention, and history queries.</summary>
     public static IHostApplicationBuilder AddHistoryServices(this IHostApplicationBuilder builder)

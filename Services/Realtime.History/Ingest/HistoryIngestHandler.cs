@@ -8,7 +8,7 @@ using Realtime.Delivery;
 namespace Realtime.History.Ingest;
 
 /// <summary>Consumes sequenced publications and stores each batch in PostgreSQL in one statement.</summary>
-public sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Extensions.Options.IOptions<HistoryOptions> options) : ILogHandler
+internal sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Extensions.Options.IOptions<HistoryOptions> options) : ILogHandler
 {
     public TimeSpan BatchLinger => options.Value.IngestLinger;
 

@@ -5,7 +5,7 @@ namespace Realtime.History.Query;
 /// as many as the service allows. With <see cref="SinceOffset"/> the answer starts after that
 /// position (before it, newest first, when <see cref="Reverse"/>).
 /// </summary>
-public sealed record HistoryQuery(string Channel, int Limit, ulong? SinceOffset, string? SinceEpoch, bool Reverse);
+internal sealed record HistoryQuery(string Channel, int Limit, ulong? SinceOffset, string? SinceEpoch, bool Reverse);
 
 /// <summary>The answer: publications, the stream's top, or that the position cannot be served (112).</summary>
-public sealed record HistoryAnswer(IReadOnlyList<Messaging.Publications.SequencedPublication> Publications, Delivery.StreamTop Top, bool Unrecoverable = false);
+internal sealed record HistoryAnswer(IReadOnlyList<Messaging.Publications.SequencedPublication> Publications, Delivery.StreamTop Top, bool Unrecoverable = false);

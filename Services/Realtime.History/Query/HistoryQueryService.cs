@@ -10,7 +10,7 @@ namespace Realtime.History.Query;
 /// window no longer holds. A position from another epoch, or one neither store can continue
 /// without a gap, is reported unrecoverable rather than answered with a hole.
 /// </summary>
-public sealed class HistoryQueryService(ChannelStreams streams, HotWindowReader window, PublicationStore store, IOptions<HistoryOptions> options)
+internal sealed class HistoryQueryService(ChannelStreams streams, HotWindowReader window, PublicationStore store, IOptions<HistoryOptions> options)
 {
     public async Task<HistoryAnswer> QueryAsync(HistoryQuery query, CancellationToken cancellationToken)
     {

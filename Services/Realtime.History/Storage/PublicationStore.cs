@@ -6,7 +6,7 @@ using Realtime.Messaging.Publications;
 namespace Realtime.History.Storage;
 
 /// <summary>Writes and reads publications in PostgreSQL.</summary>
-public sealed class PublicationStore(NpgsqlDataSource dataSource)
+internal sealed class PublicationStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Stores a batch in one multi-row statement. Rows already stored (a replay) are skipped.

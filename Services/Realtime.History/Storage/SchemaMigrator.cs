@@ -8,7 +8,7 @@ namespace Realtime.History.Storage;
 /// SQL files applied in name order, each once, under an advisory lock so several history
 /// instances starting together do not race.
 /// </summary>
-public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger) : IHostedService
+internal partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger) : IHostedService
 {
     private const long MigrationLockKey = 0x5245414c54494d45; // "REALTIME"
 

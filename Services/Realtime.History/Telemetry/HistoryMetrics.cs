@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Realtime.History.Telemetry;
 
 /// <summary>History's metrics: rows written and replays skipped.</summary>
-public static class HistoryMetrics
+internal static class HistoryMetrics
 {
     public const string MeterName = "Realtime.History";
 

@@ -4,7 +4,7 @@ using Realtime.Presence.Store;
 namespace Realtime.Presence.Apis;
 
 /// <summary>The presence service's internal HTTP API, used by gateway nodes and the server API.</summary>
-public static class PresenceApi
+internal static class PresenceApi
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
     {

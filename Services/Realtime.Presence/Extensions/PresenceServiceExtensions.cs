@@ -8,7 +8,7 @@ using Realtime.Redis;
 
 namespace Realtime.Presence.Extensions;
 
-public static class PresenceServiceExtensions
+internal static class PresenceServiceExtensions
 {
     /// <summary>The presence store in Redis, its join/leave events and the sweeper of expired entries.</summary>
     public static IHostApplicationBuilder AddPresenceServices(this IHostApplicationBuilder builder)

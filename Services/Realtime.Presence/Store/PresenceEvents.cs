@@ -13,7 +13,7 @@ namespace Realtime.Presence.Store;
 /// channel's delivery channel, so every node's subscribers get them in order with the
 /// channel's publications (when the namespace has join/leave).
 /// </summary>
-public sealed class PresenceEvents(IConnectionMultiplexer redis, ChannelNamespaces namespaces, IOptions<DeliveryOptions> delivery)
+internal sealed class PresenceEvents(IConnectionMultiplexer redis, ChannelNamespaces namespaces, IOptions<DeliveryOptions> delivery)
 {
     public async Task PublishLeaveAsync(PresenceEntry entry)
     {

@@ -12,7 +12,7 @@ namespace Realtime.Presence.Store;
 /// found by reads or by the sweeper through the expiry index — and leave events go out for them.
 /// A channel's keys disappear with its last client; nothing is left behind for empty channels.
 /// </summary>
-public sealed class PresenceStore(IConnectionMultiplexer redis, IOptions<PresenceOptions> options, TimeProvider time, PresenceEvents events)
+internal sealed class PresenceStore(IConnectionMultiplexer redis, IOptions<PresenceOptions> options, TimeProvider time, PresenceEvents events)
 {
     /// <summary>Applies one report from a gateway; its commands are pipelined, not one round trip each.</summary>
     public async Task ApplyAsync(PresenceReport report)

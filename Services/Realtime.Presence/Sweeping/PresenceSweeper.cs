@@ -10,7 +10,7 @@ namespace Realtime.Presence.Sweeping;
 /// (announcing their leaves) and refreshes the presence gauges. Every presence instance sweeps;
 /// each expired entry is removed and announced once.
 /// </summary>
-public sealed partial class PresenceSweeper(PresenceStore store, IOptions<PresenceOptions> options, ILogger<PresenceSweeper> logger) : BackgroundService
+internal partial class PresenceSweeper(PresenceStore store, IOptions<PresenceOptions> options, ILogger<PresenceSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Realtime.Presence.Telemetry;
 
 /// <summary>Presence metrics: joins, leaves, expirations, and gauges of who is online.</summary>
-public static class PresenceMetrics
+internal static class PresenceMetrics
 {
     public const string MeterName = "Realtime.Presence";
 

@@ -126,7 +126,7 @@ public static class CodeNames
         Bind<MessagingOptions>(environment, MessagingOptions.SectionName);
 
     /// <summary>The gateway's options as its environment sets them (defaults where it does not).</summary>
-    public static GatewayOptions GatewayOptionsOf(IReadOnlyDictionary<string, string?> environment) =>
+    internal static GatewayOptions GatewayOptionsOf(IReadOnlyDictionary<string, string?> environment) =>
         Bind<GatewayOptions>(environment, GatewayOptions.SectionName);
 
     /// <summary>Binds one options section from environment variables (<c>A__B=v</c>) as the service would.</summary>
@@ -162,14 +162,14 @@ public static class CodeNames
     public static string ConnectionsInstrument => GatewayMetrics.Connections.Name;
 
     /// <summary>Longest a healthy idle connection stays silent: one ping interval plus the pong timeout.</summary>
-    public static TimeSpan LongestHealthySilence(GatewayOptions options) => options.PingInterval + options.PongTimeout;
+    internal static TimeSpan LongestHealthySilence(GatewayOptions options) => options.PingInterval + options.PongTimeout;
 
     /// <summary>
     /// The longest the gateway's drain can take once the host starts stopping (DrainService): the
     /// delay before disconnecting, the window the 3001 closes are spread over, and then each
     /// session's close, which gives up on a silent peer after <see cref="GatewayOptions.WriteTimeout"/>.
     /// </summary>
-    public static TimeSpan LongestGatewayDrain(GatewayOptions options) => options.DrainDelay + options.DrainWindow + options.WriteTimeout;
+    internal static TimeSpan LongestGatewayDrain(GatewayOptions options) => options.DrainDelay + options.DrainWindow + options.WriteTimeout;
 
     /// <summary>
     /// Configuration sections the services bind, by the options type that binds them. Nested
