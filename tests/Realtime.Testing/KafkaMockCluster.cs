@@ -4,7 +4,7 @@ namespace Realtime.Testing;
 
 /// <summary>
 /// librdkafka's built-in mock Kafka cluster, hosted in this process through P/Invoke (no Kafka
-/// broker can be installed here; see ENVIRONMENT.md). Its brokers speak the Kafka protocol on
+/// broker can be installed on the development machines, and no container engine runs there). Its brokers speak the Kafka protocol on
 /// real 127.0.0.1 TCP ports, so ordinary Confluent.Kafka clients use <see cref="BootstrapServers"/>
 /// like any cluster's. Starts in about a tenth of a second; destroyed on dispose.
 /// </summary>
