@@ -23,8 +23,8 @@ var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithReference(presence).WithReference(history)
     // New channels start from history's durable maximum.
     .WaitFor(history)
-    // The server API's fixed local address (http://localhost:9000).
-    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ServerApiPort", 9000))
+    // The server API's fixed local address (http://localhost:9000); a deployment's ingress chooses its own.
+    .WithRunModePort(builder, topology.GetValue("ServerApiPort", 9000))
     .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
@@ -34,7 +34,7 @@ builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
     .WaitFor(fanout)
     // Two gateway instances behind one fixed address, so cross-node delivery is always in play.
     .WithReplicas(topology.GetValue("ConnectionReplicas", 2))
-    .WithEndpoint("http", endpoint => endpoint.Port = topology.GetValue("ConnectionPort", 8000))
+    .WithRunModePort(builder, topology.GetValue("ConnectionPort", 8000))
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

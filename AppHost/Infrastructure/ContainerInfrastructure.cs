@@ -13,10 +13,15 @@ internal static class ContainerInfrastructure
     /// <summary>Kafka is reached without the Aspire proxy so the advertised listener is the host port itself.</summary>
     public const int KafkaPort = 9092;
 
+    /// <summary>Where the broker keeps its partitions: a volume, so the log survives the container.</summary>
+    public const string KafkaDataDirectory = "/var/lib/kafka/data";
+
     public static BackingServices Add(IDistributedApplicationBuilder builder, string historyDatabase)
     {
-        var redis = builder.AddRedis("redis");
-        var postgres = builder.AddPostgres("postgres");
+        // Every store keeps its data in a volume: the log, the channels' positions and history,
+        // and history's durable maximum (channel_tops) must outlive a restart, or offsets repeat.
+        var redis = builder.AddRedis("redis").WithDataVolume("realtime-redis-data").WithAppendOnlyFile();
+        var postgres = builder.AddPostgres("postgres").WithDataVolume("realtime-postgres-data");
         var database = postgres.AddDatabase(historyDatabase);
         var kafka = AddKafka(builder, advertisedHost: builder.ExecutionContext.IsPublishMode ? "kafka" : "localhost");
         return new BackingServices(redis, database, kafka, LogTransport: "Kafka", [redis, postgres, kafka]);
@@ -58,6 +63,8 @@ internal static class ContainerInfrastructure
             .WithEnvironment("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
             .WithEnvironment("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
             .WithEnvironment("KAFKA_NUM_PARTITIONS", "8")
+            .WithVolume("realtime-kafka-data", KafkaDataDirectory)
+            .WithEnvironment("KAFKA_LOG_DIRS", KafkaDataDirectory)
             .WithEnvironment("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
             .WithHealthCheck(healthKey);
     }

@@ -33,6 +33,15 @@ internal static class ServiceResourceExtensions
         return service;
     }
 
+    /// <summary>
+    /// A fixed local port for the service's http endpoint when the AppHost runs it; a published
+    /// deployment gets none, because its ingress decides (Container Apps accepts only port 80 for
+    /// an http ingress, and a fixed port in the manifest makes azd refuse the app).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRunModePort(
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, int port) =>
+        builder.ExecutionContext.IsRunMode ? service.WithEndpoint("http", endpoint => endpoint.Port = port) : service;
+
     private static void ForwardSection(IResourceBuilder<ProjectResource> service, IConfigurationSection section)
     {
         foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))

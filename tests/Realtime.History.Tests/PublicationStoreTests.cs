@@ -18,7 +18,7 @@ public sealed class PublicationStoreTests : IAsyncLifetime
         _postgres = await PostgresServer.StartAsync();
         await _postgres.CreateDatabaseAsync("historydb");
         _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString("historydb"));
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(default);
+        await new SchemaMigrator(_dataSource, new SchemaReadiness(), NullLogger<SchemaMigrator>.Instance).MigrateAsync(default);
     }
 
     public async Task DisposeAsync()
@@ -30,7 +30,7 @@ public sealed class PublicationStoreTests : IAsyncLifetime
     [Fact]
     public async Task Migrations_apply_once_even_when_run_again()
     {
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(default);
+        await new SchemaMigrator(_dataSource, new SchemaReadiness(), NullLogger<SchemaMigrator>.Instance).MigrateAsync(default);
         await using var command = _dataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
         Assert.Equal((long)SchemaMigrator.EmbeddedMigrations().Count(), (long)(await command.ExecuteScalarAsync())!);
     }
@@ -91,7 +91,7 @@ public sealed class PublicationStoreTests : IAsyncLifetime
         await store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => Sequenced("chat:old", (ulong)i, time: now.AddDays(-10)))], default);
         await store.StoreAsync([.. Enumerable.Range(1, 30).Select(i => Sequenced("chat:busy", (ulong)i, time: now))], default);
         await store.StoreAsync([Sequenced("chat:fresh", 1, time: now)], default);
-        var retention = new RetentionService(_dataSource,
+        var retention = new RetentionService(_dataSource, new SchemaReadiness(),
             Microsoft.Extensions.Options.Options.Create(new HistoryOptions { RetentionAge = TimeSpan.FromDays(7), RetentionCount = 10 }),
             TimeProvider.System, NullLogger<RetentionService>.Instance);
 
@@ -109,7 +109,7 @@ public sealed class PublicationStoreTests : IAsyncLifetime
     {
         var store = new PublicationStore(_dataSource);
         await store.StoreAsync([.. Enumerable.Range(1, 5).Select(i => Sequenced("chat:held", (ulong)i, time: DateTimeOffset.UtcNow.AddDays(-10)))], default);
-        var retention = new RetentionService(_dataSource,
+        var retention = new RetentionService(_dataSource, new SchemaReadiness(),
             Microsoft.Extensions.Options.Options.Create(new HistoryOptions { RetentionAge = TimeSpan.FromDays(7), RetentionCount = 10 }),
             TimeProvider.System, NullLogger<RetentionService>.Instance);
 

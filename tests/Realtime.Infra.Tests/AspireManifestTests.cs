@@ -59,6 +59,63 @@ public sealed class AspireManifestTests : IClassFixture<AspireManifestTests.Publ
         Assert.Equal(new[] { ServiceNames.Connection, ServiceNames.Fanout }.Order(), external.Order());
     }
 
+    /// <summary>
+    /// azd turns each external http binding into an ingress on port 80 (Container Apps accepts
+    /// no other for http) in front of the container's own port; a fixed port in the manifest
+    /// makes it refuse the app. The AppHost's local ports (8000, 9000) are for run mode only.
+    /// </summary>
+    [Fact]
+    public void Published_services_name_no_port_and_their_public_endpoints_are_http()
+    {
+        foreach (var service in CodeNames.Services)
+        {
+            foreach (var binding in _resources.GetProperty(service).GetProperty("bindings").EnumerateObject())
+            {
+                Assert.False(binding.Value.TryGetProperty("port", out var port), $"{service}'s {binding.Name} binding is published with port {port}");
+                if (binding.Value.TryGetProperty("external", out var external) && external.GetBoolean())
+                {
+                    // http and https alike reach the app as plain HTTP behind the ingress, which terminates TLS.
+                    Assert.Contains(binding.Value.GetProperty("scheme").GetString(), new[] { "http", "https" });
+                    Assert.Equal("http", binding.Value.GetProperty("transport").GetString());
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The log, the channels' positions and recent history (Redis), the stored history and its
+    /// durable maximum (PostgreSQL) and the Kafka log must outlive a container's restart, or
+    /// offsets repeat and acknowledged publications vanish.
+    /// </summary>
+    [Theory]
+    [InlineData(ServiceNames.Redis, "/data")]
+    [InlineData("postgres", "/var/lib/postgresql")] // PostgreSQL 18's images keep PGDATA in a versioned directory below it
+    [InlineData(ServiceNames.Kafka, "/var/lib/kafka/data")]
+    public void Every_store_keeps_its_data_in_a_volume(string store, string dataDirectory)
+    {
+        var resource = _resources.GetProperty(store);
+        Assert.True(resource.TryGetProperty("volumes", out var volumes), $"{store} has no volumes");
+        var volume = Assert.Single(volumes.EnumerateArray(), v => v.GetProperty("target").GetString() == dataDirectory);
+        Assert.False(volume.TryGetProperty("readOnly", out var readOnly) && readOnly.GetBoolean());
+        Assert.False(string.IsNullOrEmpty(volume.GetProperty("name").GetString()), $"{store}'s volume has no name (an anonymous volume is not kept)");
+        if (store == ServiceNames.Kafka)
+        {
+            Assert.Equal(dataDirectory, resource.GetProperty("env").GetProperty("KAFKA_LOG_DIRS").GetString());
+        }
+    }
+
+    /// <summary>Snapshots lose the writes since the last one; the guarantees assume the append-only file, as the Kubernetes statefulset has it.</summary>
+    [Fact]
+    public void Redis_is_published_with_its_append_only_file_and_without_eviction()
+    {
+        var redis = _resources.GetProperty(ServiceNames.Redis);
+        var command = string.Join(' ', redis.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+
+        Assert.Contains("redis-server", command, StringComparison.Ordinal);
+        Assert.Contains("--appendonly yes", command, StringComparison.Ordinal);
+        Assert.Contains("--maxmemory-policy noeviction", command, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_mode_conveniences_are_not_published()
     {

@@ -87,6 +87,25 @@ public sealed class AzureTests
         }
     }
 
+    /// <summary>
+    /// An open WebSocket is not a request in Container Apps' http rule (it counts arrivals per
+    /// 15 s), so that rule would keep a gateway full of connections at its minimum. The gateway
+    /// scales on the CPU and memory its connections cost instead.
+    /// </summary>
+    [Fact]
+    public void The_gateway_scales_on_what_its_connections_cost_not_on_request_arrivals()
+    {
+        var rules = ContainerApps()[ServiceNames.Connection].Scale.Rules;
+
+        Assert.All(rules, rule => Assert.Null(rule.Http));
+        Assert.Equal(["cpu", "memory"], rules.Select(r => r.Custom!.Type).Order());
+        Assert.All(rules, rule =>
+        {
+            Assert.Equal("Utilization", rule.Custom!.Metadata["type"]);
+            Assert.InRange(int.Parse(rule.Custom.Metadata["value"], System.Globalization.CultureInfo.InvariantCulture), 30, 90);
+        });
+    }
+
     internal static Dictionary<string, ContainerAppSettings> ContainerApps() =>
         Assert.IsType<Dictionary<string, ContainerAppSettings>>(Assert.Single(ManifestParsingTests.ParseFile("infra/azure/container-apps.yaml")));
 

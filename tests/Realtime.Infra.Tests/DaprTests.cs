@@ -3,6 +3,7 @@ using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
 using Realtime.Infra.Tests.Support;
 using Realtime.Messaging.Dapr;
+using Realtime.Contracts;
 
 namespace Realtime.Infra.Tests;
 
@@ -131,6 +132,33 @@ public sealed class DaprTests
                 $"processingTimeout {component.MetadataValue("processingTimeout")} does not exceed {consumer.Service}'s MaxHandlingTime {handling}");
         }
     }
+
+    /// <summary>
+    /// On Dapr's Redis component fanout must run as one pod (its stream is shared round-robin,
+    /// not by channel); a rolling update's surge pod would overlap the old one. Elsewhere fanout
+    /// rolls without a gap (partitions are leased or assigned, so two pods never share one).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllVariants))]
+    public async Task Fanout_never_runs_two_pods_on_dapr_redis_and_rolls_without_a_gap_elsewhere(string variant)
+    {
+        var manifests = await Manifests.RenderAsync(variant);
+        var strategy = manifests.Deployment(ServiceNames.Fanout).Spec.Strategy;
+
+        if (variant == "base+transport-dapr-redis")
+        {
+            Assert.Equal("Recreate", strategy.Type);
+            Assert.Null(strategy.RollingUpdate);
+            Assert.Equal(1, manifests.Named<ScaledObject>(ServiceNames.Fanout).Spec.MaxReplicaCount);
+        }
+        else
+        {
+            Assert.Equal("RollingUpdate", strategy.Type);
+            Assert.Equal("0", strategy.RollingUpdate.MaxUnavailable.Value);
+        }
+    }
+
+    public static TheoryData<string> AllVariants() => new(Manifests.Variants);
 
     [Fact]
     public async Task Kafka_component_starts_new_groups_where_the_native_consumer_does()

@@ -14,7 +14,7 @@ public sealed class IngressTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public async Task Only_the_websocket_path_and_the_server_api_are_published(string variant)
+    public async Task Only_the_client_transports_and_the_server_api_are_published(string variant)
     {
         var manifests = await Manifests.RenderAsync(variant);
         var paths = manifests.All<V1Ingress>()
@@ -22,11 +22,8 @@ public sealed class IngressTests
             .Select(p => (p.Path, p.PathType, p.Backend.Service.Name))
             .Order();
 
-        Assert.Equal(new[]
-        {
-            (CodeNames.WebSocketPath, "Exact", ServiceNames.Connection),
-            (CodeNames.ServerApiPrefix, "Prefix", ServiceNames.Fanout),
-        }.Order(), paths);
+        Assert.Equal(CodeNames.ClientPaths.Select(path => (path, "Exact", ServiceNames.Connection))
+            .Append((CodeNames.ServerApiPrefix, "Prefix", ServiceNames.Fanout)).Order(), paths);
         foreach (var backend in manifests.All<V1Ingress>().SelectMany(i => i.Spec.Rules.SelectMany(r => r.Http.Paths)).Select(p => p.Backend.Service))
         {
             Assert.Contains(manifests.Named<V1Service>(backend.Name).Spec.Ports, p => p.Name == backend.Port.Name);

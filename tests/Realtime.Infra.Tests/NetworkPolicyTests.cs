@@ -45,15 +45,45 @@ public sealed class NetworkPolicyTests
             AllowsFromNamespace(manifests, manifests.Deployment(s).Spec.Template.Metadata.Labels, MonitoringNamespace, "http"), s));
     }
 
+    /// <summary>Without this the challenge never completes behind the default deny, and Let's Encrypt issues nothing.</summary>
+    [Fact]
+    public async Task Cert_managers_http01_solver_is_reachable_from_the_ingress_controller_in_prod()
+    {
+        var manifests = await Manifests.RenderAsync("infra/k8s/overlays/prod");
+        var solver = new Dictionary<string, string> { ["acme.cert-manager.io/http01-solver"] = "true" };
+
+        Assert.True(AllowsFromNamespace(manifests, solver, IngressNamespace, "8089"));
+    }
+
+    /// <summary>In-cluster application backends call the server API directly from a namespace they label; nothing else opens to them.</summary>
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Backends_in_a_labelled_namespace_reach_the_server_api_and_nothing_else(string variant)
+    {
+        var manifests = await Manifests.RenderAsync(variant);
+        var backends = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "shop", ["realtime.io/server-api-client"] = "true" };
+        var unlabelled = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "shop" };
+
+        var reachable = CodeNames.Services
+            .Where(s => AllowsFromNamespaceLabelled(manifests, manifests.Deployment(s).Spec.Template.Metadata.Labels, backends, "http"))
+            .ToList();
+        Assert.Equal([ServiceNames.Fanout], reachable);
+        Assert.DoesNotContain(CodeNames.Services, s => AllowsFromNamespaceLabelled(manifests, manifests.Deployment(s).Spec.Template.Metadata.Labels, unlabelled, "http"));
+    }
+
     /// <summary>Whether some policy selecting these pods admits traffic from pods with the given labels (same namespace).</summary>
     internal static bool AllowsFromPods(RenderedManifests manifests, IDictionary<string, string> pods, IDictionary<string, string> from) =>
         Rules(manifests, pods).Any(rule => rule.FromProperty?.Any(peer => peer.NamespaceSelector is null && peer.PodSelector is { } selector
             && WorkloadShapeTests.Selects(selector, from)) == true);
 
     internal static bool AllowsFromNamespace(RenderedManifests manifests, IDictionary<string, string> pods, string ns, string port) =>
+        AllowsFromNamespaceLabelled(manifests, pods, new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns }, port);
+
+    /// <summary>Whether some policy selecting these pods admits traffic on the port from any pod of a namespace with these labels.</summary>
+    internal static bool AllowsFromNamespaceLabelled(RenderedManifests manifests, IDictionary<string, string> pods, IDictionary<string, string> namespaceLabels, string port) =>
         Rules(manifests, pods).Any(rule => (rule.Ports is null || rule.Ports.Any(p => p.Port.Value == port))
             && rule.FromProperty?.Any(peer => peer.PodSelector is null && peer.NamespaceSelector is { } selector
-                && WorkloadShapeTests.Selects(selector, new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns })) == true);
+                && WorkloadShapeTests.Selects(selector, namespaceLabels)) == true);
 
     private static IEnumerable<V1NetworkPolicyIngressRule> Rules(RenderedManifests manifests, IDictionary<string, string> pods) =>
         manifests.All<V1NetworkPolicy>()

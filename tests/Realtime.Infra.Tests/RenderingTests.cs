@@ -36,11 +36,12 @@ public sealed class RenderingTests
         var components = Directory.GetDirectories(Path.Combine(RepositoryPaths.Kubernetes, "components")).Select(Path.GetFileName).ToList();
         var transports = components.Where(c => c!.StartsWith("transport-", StringComparison.Ordinal)).ToList();
 
-        // Transports are rendered directly; the rest are included by a transport.
+        // Transports are rendered directly; the rest are included by a transport or added by an optional variant.
         Assert.All(transports, t => Assert.Contains($"base+{t}", Manifests.Variants));
         var included = transports.SelectMany(t => ManifestParsingTests
             .ParseFile($"infra/k8s/components/{t}/kustomization.yaml").OfType<Kustomization>().Single().Components)
-            .Select(Path.GetFileName);
+            .Select(Path.GetFileName)
+            .Concat(Manifests.OptionalVariants.SelectMany(v => v.Split('+')));
         Assert.All(components.Except(transports), c => Assert.Contains(c, included));
     }
 }

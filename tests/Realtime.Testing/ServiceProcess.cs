@@ -39,7 +39,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Where its standard output and error go.</summary>
     public string LogPath => _logPath;
 
-    public async Task StartAsync()
+    /// <summary>Starts the process and waits until <paramref name="readyPath"/> answers success (<c>/alive</c> for a service expected not to be ready).</summary>
+    public async Task StartAsync(string readyPath = "/health")
     {
         var directory = ServiceBuild.OutputOf(_service);
         var info = new ProcessStartInfo("dotnet", [Path.Combine(directory, $"Realtime.{_service}.dll")])
@@ -77,13 +78,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                return (await http.GetAsync(new Uri(Address, "/health"))).IsSuccessStatusCode;
+                return (await http.GetAsync(new Uri(Address, readyPath))).IsSuccessStatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(60), $"{Name} to report healthy");
+        }, TimeSpan.FromSeconds(60), $"{Name} to answer {readyPath}");
     }
 
     /// <summary>SIGKILL without blocking a thread while the process goes away.</summary>

@@ -22,8 +22,10 @@ internal static class HistoryServiceExtensions
         builder.AddPublicationLog(RedisStreamsLogTransport.Instance, KafkaLogTransport.Instance, DaprLogTransport.Instance);
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddDeliveryOptions();
-        // Registered before the consumer: hosted services start in order, so the schema exists first.
+        // Migrates beside the web host; ingest and retention wait for it, readiness reports it.
+        builder.Services.AddSingleton<SchemaReadiness>();
         builder.Services.AddHostedService<SchemaMigrator>();
+        builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("history-schema");
         builder.Services.AddSingleton<PublicationStore>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<RetentionService>();

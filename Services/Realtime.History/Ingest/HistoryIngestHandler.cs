@@ -8,7 +8,7 @@ using Realtime.Delivery;
 namespace Realtime.History.Ingest;
 
 /// <summary>Consumes sequenced publications and stores each batch in PostgreSQL in one statement.</summary>
-internal sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Extensions.Options.IOptions<HistoryOptions> options) : ILogHandler
+internal sealed class HistoryIngestHandler(PublicationStore store, SchemaReadiness schema, Microsoft.Extensions.Options.IOptions<HistoryOptions> options) : ILogHandler
 {
     public TimeSpan BatchLinger => options.Value.IngestLinger;
 
@@ -18,6 +18,8 @@ internal sealed class HistoryIngestHandler(PublicationStore store, Microsoft.Ext
 
     public async Task HandleAsync(IReadOnlyList<LogRecord> batch, CancellationToken cancellationToken)
     {
+        // The log is read from the start; nothing is stored before the tables exist.
+        await schema.Migrated.WaitAsync(cancellationToken);
         using var activity = MessagingTelemetry.StartProcess(Topic, ConsumerGroup, LogRecordTrace.From(batch[0]));
         activity?.SetTag("messaging.batch.message_count", batch.Count);
         var publications = new SequencedPublication[batch.Count];

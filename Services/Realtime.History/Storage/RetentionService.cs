@@ -11,7 +11,7 @@ namespace Realtime.History.Storage;
 /// instance runs the timer, but a pass holds a PostgreSQL advisory lock: one instance deletes
 /// while the others skip, instead of all of them scanning for the same rows.
 /// </summary>
-internal partial class RetentionService(NpgsqlDataSource dataSource, IOptions<HistoryOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+internal partial class RetentionService(NpgsqlDataSource dataSource, SchemaReadiness schema, IOptions<HistoryOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     /// <summary>The advisory lock a pass holds; any constant the other advisory locks do not use ("rt-reten").</summary>
     public const long PassLockKey = 0x72742D726574656E;
@@ -20,6 +20,7 @@ internal partial class RetentionService(NpgsqlDataSource dataSource, IOptions<Hi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await schema.Migrated.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.RetentionInterval);
         do
         {

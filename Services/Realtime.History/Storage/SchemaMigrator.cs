@@ -4,17 +4,40 @@ using Npgsql;
 namespace Realtime.History.Storage;
 
 /// <summary>
-/// Brings the database schema up to date before anything else starts. Migrations are embedded
-/// SQL files applied in name order, each once, under an advisory lock so several history
-/// instances starting together do not race.
+/// Brings the database schema up to date. Migrations are embedded SQL files applied in name
+/// order, each once, under an advisory lock so several history instances starting together do
+/// not race. It runs beside the web host rather than before it: while PostgreSQL is unreachable
+/// the service listens, answers liveness and reports not ready, and keeps trying — a database
+/// outage at start no longer restarts the process in a loop. Ingest and retention wait for it.
 /// </summary>
-internal partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger) : IHostedService
+internal partial class SchemaMigrator(NpgsqlDataSource dataSource, SchemaReadiness readiness, ILogger<SchemaMigrator> logger) : BackgroundService
 {
     private const long MigrationLockKey = 0x5245414c54494d45; // "REALTIME"
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var connection = await OpenWithRetryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await MigrateAsync(stoppingToken);
+                readiness.MarkMigrated();
+                return;
+            }
+            // A migration that fails for its own reasons is not waited out: it stops the service, loudly.
+            catch (Exception e) when ((e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException) && !stoppingToken.IsCancellationRequested)
+            {
+                LogWaiting(e, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, LongestRetryDelay.TotalSeconds)), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Applies the migrations not applied yet; throws when PostgreSQL cannot be reached.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
         try
         {
@@ -55,25 +78,6 @@ internal partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<Schem
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>The database may still be starting when the service does (local runs, rolling deploys).</summary>
-    private async Task<NpgsqlConnection> OpenWithRetryAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await dataSource.OpenConnectionAsync(cancellationToken);
-            }
-            catch (NpgsqlException e) when (attempt < 30)
-            {
-                LogWaiting(e, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-    }
-
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -94,6 +98,6 @@ internal partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<Schem
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Migration}")]
     private partial void LogApplied(string migration);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL not reachable yet (attempt {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schema not migrated yet: PostgreSQL not reachable (attempt {Attempt}); the service stays not ready")]
     private partial void LogWaiting(Exception exception, int attempt);
 }

@@ -15,6 +15,7 @@ public static class ManifestTypes
         ["dapr.io/v1alpha1/Resiliency"] = typeof(DaprResiliency),
         ["monitoring.coreos.com/v1/PodMonitor"] = typeof(PodMonitor),
         ["cert-manager.io/v1/ClusterIssuer"] = typeof(ClusterIssuer),
+        ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(HttpRoute),
         ["kafka.strimzi.io/v1beta2/Kafka"] = typeof(StrimziKafka),
         ["kafka.strimzi.io/v1beta2/KafkaNodePool"] = typeof(KafkaNodePool),
         ["kafka.strimzi.io/v1beta2/KafkaTopic"] = typeof(KafkaTopic),

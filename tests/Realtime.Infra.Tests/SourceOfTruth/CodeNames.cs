@@ -147,8 +147,14 @@ public static class CodeNames
     public static string ShutdownTimeoutKey => EnvironmentKey(ShutdownOptions.SectionName, nameof(ShutdownOptions.Timeout));
 
     /// <summary>The client WebSocket path (internal WebSocketEndpoint.Path).</summary>
-    public static string WebSocketPath =>
-        (string)typeof(GatewayOptions).Assembly.GetType("Realtime.Gateway.Transport.WebSocketEndpoint", throwOnError: true)!
+    public static string WebSocketPath => GatewayPath("WebSocketEndpoint");
+
+    /// <summary>Every path a client uses: the WebSocket, the HTTP-streaming and SSE fallbacks, and their emulation requests.</summary>
+    public static string[] ClientPaths =>
+        [WebSocketPath, GatewayPath("HttpStreamEndpoint"), GatewayPath("SseEndpoint"), GatewayPath("EmulationEndpoint")];
+
+    private static string GatewayPath(string endpoint) =>
+        (string)typeof(GatewayOptions).Assembly.GetType($"Realtime.Gateway.Transport.{endpoint}", throwOnError: true)!
             .GetField("Path", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
 
     /// <summary>The server API's base path: every method is POST {prefix}/{method} (on fanout).</summary>

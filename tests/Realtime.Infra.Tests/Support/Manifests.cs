@@ -22,6 +22,12 @@ public static class Manifests
         "base+transport-dapr-redis",
     ];
 
+    /// <summary>Base, a transport, and the Gateway API component in place of the Ingresses.</summary>
+    public const string GatewayApiVariant = "base+transport-redis-streams+gateway-api";
+
+    /// <summary>Variants that add an optional component; each has tests of its own.</summary>
+    public static readonly string[] OptionalVariants = [GatewayApiVariant];
+
     private static readonly ConcurrentDictionary<string, Lazy<Task<RenderedManifests>>> Cache = new();
 
     public static Task<RenderedManifests> RenderAsync(string variant) =>
@@ -43,14 +49,16 @@ public static class Manifests
         var scratch = Directory.CreateTempSubdirectory("realtime-infra-");
         try
         {
-            var component = Path.Combine(RepositoryPaths.Kubernetes, "components", variant["base+".Length..]);
+            // "base+a+b": base with components a and b, in that order.
+            var components = variant["base+".Length..].Split('+')
+                .Select(name => $"  - {Path.GetRelativePath(scratch.FullName, Path.Combine(RepositoryPaths.Kubernetes, "components", name))}");
             await File.WriteAllTextAsync(Path.Combine(scratch.FullName, "kustomization.yaml"), $"""
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
                 resources:
                   - {Path.GetRelativePath(scratch.FullName, Path.Combine(RepositoryPaths.Kubernetes, "base"))}
                 components:
-                  - {Path.GetRelativePath(scratch.FullName, component)}
+                {string.Join('\n', components)}
                 """);
             return new RenderedManifests(variant, Parse(await KustomizeAsync(scratch.FullName)));
         }
