@@ -173,8 +173,12 @@ public sealed class AspireManifestTests : IClassFixture<AspireManifestTests.Publ
             {
                 var manifestPath = Path.Combine(output.FullName, "aspire-manifest.json");
                 // Aspire 13 also offers it as `aspire do publish-manifest`.
+                // In the configuration these tests were built in, which the test command has built
+                // already: a plain `dotnet run` would build the AppHost and every service in Debug
+                // first, a minute and more on a fresh clone.
+                var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
                 var result = await ProcessRunner.RunAsync("dotnet",
-                    ["run", "--project", "AppHost/Realtime.AppHost.csproj", "--", "--publisher", "manifest", "--output-path", manifestPath],
+                    ["run", "-c", configuration, "--project", "AppHost/Realtime.AppHost.csproj", "--", "--publisher", "manifest", "--output-path", manifestPath],
                     RepositoryPaths.Root, TimeSpan.FromMinutes(8),
                     new Dictionary<string, string?>
                     {
