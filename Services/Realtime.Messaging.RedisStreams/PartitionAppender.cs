@@ -124,7 +124,7 @@ internal sealed class PartitionAppender(IDatabase db, RedisKey stream, string to
     }
 
     /// <summary>What the port promises its callers: an outage, a refusal, or the log being full; never a Redis type.</summary>
-    internal static Exception ToLogFailure(Exception e, RedisKey stream) => e switch
+    private static Exception ToLogFailure(Exception e, RedisKey stream) => e switch
     {
         LogFullException => e,
         _ when RedisFailures.IsOutage(e) => new LogUnavailableException($"Redis did not take the append to {stream}: {e.Message}", e),

@@ -14,9 +14,7 @@ public sealed partial class ArchitectureTests
     public void Every_project_reference_is_one_the_architecture_document_allows()
     {
         var allowed = AllowedReferences();
-        var projects = Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories)
-            .Where(path => !IsUnder(path, "tests") && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .ToList();
+        var projects = ProjectFiles().Where(path => !IsUnder(path, "tests")).ToList();
         Assert.NotEmpty(projects);
 
         foreach (var path in projects)
@@ -66,7 +64,7 @@ public sealed partial class ArchitectureTests
         var services = Path.Combine(RepositoryPaths.Root, "Services");
         var named = Directory.EnumerateFiles(services, "*.cs", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(RepositoryPaths.Root, path))
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            .Where(path => !IsBuildOutput(path)
                 && !path.StartsWith(Path.Combine("Services", "Realtime.Messaging."), StringComparison.Ordinal)
                 && !path.Contains($"{Path.DirectorySeparatorChar}Extensions{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !deliberate.Contains(path)
@@ -90,7 +88,7 @@ public sealed partial class ArchitectureTests
     {
         var folder = Path.Combine(RepositoryPaths.Root, "Services", project);
         var exposed = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            .Where(path => !IsBuildOutput(path)
                 && PublicTypeDeclaration().IsMatch(File.ReadAllText(path)))
             .Select(path => Path.GetRelativePath(folder, path))
             .ToList();
@@ -100,7 +98,10 @@ public sealed partial class ArchitectureTests
 
     private static IEnumerable<string> ProjectFiles() =>
         Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            .Where(path => !IsBuildOutput(path));
+
+    private static bool IsBuildOutput(string path) =>
+        path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
     private static Dictionary<string, HashSet<string>> AllowedReferences()
     {
