@@ -81,4 +81,6 @@ public sealed class KustomizePatchTarget
     public string? Kind { get; set; }
 
     public string? Name { get; set; }
+
+    public string? LabelSelector { get; set; }
 }

@@ -25,8 +25,15 @@ public static class Manifests
     /// <summary>Base, a transport, and the Gateway API component in place of the Ingresses.</summary>
     public const string GatewayApiVariant = "base+transport-redis-streams+gateway-api";
 
+    /// <summary>The Kafka transports with SASL/TLS credentials for every Kafka client.</summary>
+    public static readonly string[] KafkaSaslTlsVariants =
+    [
+        "base+transport-kafka+kafka-sasl-tls",
+        "base+transport-dapr-kafka+kafka-sasl-tls",
+    ];
+
     /// <summary>Variants that add an optional component; each has tests of its own.</summary>
-    public static readonly string[] OptionalVariants = [GatewayApiVariant];
+    public static readonly string[] OptionalVariants = [GatewayApiVariant, .. KafkaSaslTlsVariants];
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<RenderedManifests>>> Cache = new();
 
