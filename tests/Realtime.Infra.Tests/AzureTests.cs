@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Realtime.Contracts;
 using Realtime.Infra.Tests.Models;
 using Realtime.Infra.Tests.SourceOfTruth;
@@ -104,6 +105,24 @@ public sealed class AzureTests
             Assert.Equal("Utilization", rule.Custom!.Metadata["type"]);
             Assert.InRange(int.Parse(rule.Custom.Metadata["value"], System.Globalization.CultureInfo.InvariantCulture), 30, 90);
         });
+    }
+
+    /// <summary>
+    /// The AppHost runs several gateways so that cross-node delivery is always exercised; a
+    /// deployment must not quietly run one. Aspire's manifest has no replica field for a project
+    /// (<c>WithReplicas</c> is run-mode only), so the floor lives in the Container Apps settings
+    /// and the production ScaledObject, and is checked here against the AppHost's own setting.
+    /// </summary>
+    [Fact]
+    public async Task Deployments_run_at_least_as_many_gateways_as_the_apphost()
+    {
+        using var settings = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "AppHost", "appsettings.json")));
+        var modelled = settings.RootElement.GetProperty("Topology").GetProperty("ConnectionReplicas").GetInt32();
+        var prod = await Manifests.RenderAsync("infra/k8s/overlays/prod");
+
+        Assert.InRange(modelled, 2, int.MaxValue);
+        Assert.InRange(ContainerApps()[ServiceNames.Connection].Scale.MinReplicas, modelled, int.MaxValue);
+        Assert.InRange(prod.ScaledObjectFor(ServiceNames.Connection)!.Spec.MinReplicaCount!.Value, modelled, int.MaxValue);
     }
 
     internal static Dictionary<string, ContainerAppSettings> ContainerApps() =>
