@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what running or testing Realtime.Aspire needs on Debian/Ubuntu, only where missing:
 # redis-server and PostgreSQL (run as local programs when no container runtime answers), and
-# checks the .NET SDK. Safe to run again and again.
+# checks the .NET SDK; with --tests, also what only the tests use. Safe to run again and again.
 set -euo pipefail
+
+for_tests=""
+[ "${1:-}" = "--tests" ] && for_tests=1
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -39,6 +42,11 @@ sdk_dir="$(dirname "$0")/../tests/Realtime.EndToEnd.Tests/ClientSdk/js"
 if [ ! -d "$sdk_dir/node_modules/centrifuge" ] || [ "$sdk_dir/package-lock.json" -nt "$sdk_dir/node_modules/.package-lock.json" ]; then
   echo "==> npm ci (centrifuge SDK for the protocol tests)"
   (cd "$sdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The compose tests render infra/compose with docker-compose's own renderer (no engine needed).
+if [ -n "$for_tests" ]; then
+  command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
 fi
 
 echo "==> prerequisites present: $(dotnet --version) SDK, $(redis-server --version | cut -d' ' -f3), PostgreSQL $(ls /usr/lib/postgresql | sort -n | tail -n 1)"

@@ -3,7 +3,7 @@
 # PostgreSQL processes, and end-to-end tests through the AppHost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./eng/prerequisites.sh
+./eng/prerequisites.sh --tests
 dotnet build Realtime.Aspire.sln -c Release
 # One test project at a time (-m:1): the end-to-end tests run the whole system on the same
 # few cores, and sharing them with other test runs only makes timings noisy.

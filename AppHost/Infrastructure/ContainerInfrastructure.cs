@@ -23,6 +23,13 @@ internal static class ContainerInfrastructure
         var redis = builder.AddRedis("redis").WithDataVolume("realtime-redis-data").WithAppendOnlyFile();
         var postgres = builder.AddPostgres("postgres").WithDataVolume("realtime-postgres-data");
         var database = postgres.AddDatabase(historyDatabase);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // Aspire creates the database itself only when it runs the container; a deployed one
+            // has the image create it on its first start, or history could never connect.
+            postgres.WithEnvironment("POSTGRES_DB", historyDatabase);
+        }
+
         var kafka = AddKafka(builder, advertisedHost: builder.ExecutionContext.IsPublishMode ? "kafka" : "localhost");
         return new BackingServices(redis, database, kafka, LogTransport: "Kafka", [redis, postgres, kafka]);
     }

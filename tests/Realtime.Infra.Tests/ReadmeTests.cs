@@ -70,6 +70,31 @@ public sealed partial class ReadmeTests
         }
     }
 
+    /// <summary>
+    /// The front README's "Deploy" table names every deployable path (azd, both overlays, every
+    /// optional component, compose) and only test classes that exist, so what it says is checked
+    /// stays what the tests check.
+    /// </summary>
+    [Fact]
+    public void The_front_readmes_deploy_section_names_every_path_and_the_tests_that_check_it()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var section = DeploySection().Match(readme);
+        Assert.True(section.Success, "README.md has no \"## Deploy\" section");
+        var text = section.Groups["body"].Value;
+
+        Assert.Contains("`azd up`", text, StringComparison.Ordinal);
+        Assert.All(Manifests.Variants.Where(v => v.StartsWith("infra/k8s/overlays/", StringComparison.Ordinal)),
+            overlay => Assert.Contains(overlay["infra/k8s/".Length..], text, StringComparison.Ordinal));
+        var optional = Manifests.OptionalVariants.SelectMany(v => v.Split('+').Skip(1)).Where(c => !c.StartsWith("transport-", StringComparison.Ordinal)).Distinct();
+        Assert.All(optional, component => Assert.Contains($"infra/k8s/components/{component}", text, StringComparison.Ordinal));
+        Assert.Contains(RepositoryPaths.Relative(RepositoryPaths.Compose), text, StringComparison.Ordinal);
+
+        var cited = TestClassName().Matches(text).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(cited);
+        Assert.All(cited, name => Assert.NotNull(typeof(ReadmeTests).Assembly.GetType($"{typeof(ReadmeTests).Namespace}.{name}")));
+    }
+
     /// <summary>kubectl … create secret generic NAME --from-literal=k=v … (continued over backslash-newlines).</summary>
     [GeneratedRegex(@"create secret generic (?<name>[a-z0-9-]+)(?<args>(?:[^\n]*\\\n)*[^\n]*)")]
     private static partial Regex CreateSecret();
@@ -80,4 +105,10 @@ public sealed partial class ReadmeTests
     /// <summary>for project in A B C; do dotnet publish "Services/Realtime.$project/Realtime.$project.csproj" … /t:PublishContainer</summary>
     [GeneratedRegex(@"for project in (?<projects>[A-Za-z ]+); do\s+dotnet publish ""(?<project>[^""]+)""[^\n]*/t:PublishContainer")]
     private static partial Regex PublishCommand();
+
+    [GeneratedRegex(@"\n## Deploy\n(?<body>.*?)\n## ", RegexOptions.Singleline)]
+    private static partial Regex DeploySection();
+
+    [GeneratedRegex(@"`([A-Z][A-Za-z]+Tests)`")]
+    private static partial Regex TestClassName();
 }
