@@ -13,8 +13,9 @@ namespace Microsoft.Extensions.Hosting;
 /// configured (the Aspire dashboard, a collector) and metrics always scrapeable at <c>/metrics</c>.
 /// Spans are recorded only where someone receives them: without an OTLP endpoint no tracer is
 /// registered, so the message path creates no spans at all; with one, root traces are sampled
-/// at <c>Telemetry:TraceSampleRatio</c> and a sampled parent (an application backend's request)
-/// is always followed (unless <c>OTEL_TRACES_SAMPLER</c> chooses otherwise).
+/// at <c>Telemetry:TraceSampleRatio</c> when they are entry points (<see cref="EntryPointSampler"/>:
+/// background loops start no traces) and a sampled parent (an application backend's request) is
+/// always followed (unless <c>OTEL_TRACES_SAMPLER</c> chooses otherwise).
 /// </summary>
 public static class OpenTelemetryExtensions
 {
@@ -54,7 +55,7 @@ public static class OpenTelemetryExtensions
                 {
                     if (!samplerFromEnvironment)
                     {
-                        tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
+                        tracing.SetSampler(new ParentBasedSampler(new EntryPointSampler(new TraceIdRatioBasedSampler(ratio))));
                     }
 
                     tracing

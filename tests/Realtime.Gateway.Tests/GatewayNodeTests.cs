@@ -59,11 +59,13 @@ public sealed class GatewayNodeTests : IAsyncLifetime
             ["Gateway:ExpiredCloseDelay"] = "00:00:03",
         });
         var connected = System.Diagnostics.Stopwatch.StartNew();
-        await using var idle = await ConnectedAsync(gateway, tokens.Connection("ann", TimeSpan.FromSeconds(1)));
-        await using var refreshing = await ConnectedAsync(gateway, tokens.Connection("bob", TimeSpan.FromSeconds(1)));
+        // Two seconds: a token's expiry is in whole seconds, so a one-second token could arrive
+        // already expired on a busy machine.
+        await using var idle = await ConnectedAsync(gateway, tokens.Connection("ann", TimeSpan.FromSeconds(2)));
+        await using var refreshing = await ConnectedAsync(gateway, tokens.Connection("bob", TimeSpan.FromSeconds(2)));
 
         // Past the expiry, as an SDK refreshing when its ttl ran out would be.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         var refreshed = await refreshing.CommandAsync("refresh", new { token = tokens.Connection("bob", TimeSpan.FromHours(1)) });
         Assert.True(refreshed["refresh"] is not null, refreshed.ToJsonString());
 

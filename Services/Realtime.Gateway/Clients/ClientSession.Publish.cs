@@ -51,9 +51,9 @@ internal sealed partial class ClientSession
             return;
         }
 
-        using var activity = GatewayTelemetry.Source.StartActivity("publish", ActivityKind.Server);
+        // The command's own span (HandleMessageAsync): the trace the log, fanout and delivery continue.
+        var activity = Activity.Current;
         activity?.SetTag("realtime.channel", channel);
-        activity?.SetTag("realtime.client", ClientId);
         try
         {
             await _node.Publisher.PublishAsync(channel, data, new Protocol.Replies.ClientInfo(Identity!.User, ClientId, Identity.Info),

@@ -30,6 +30,10 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
     private readonly Dictionary<string, string>? _proxyHeaders;
     private readonly CommandRateLimiter _rateLimiter;
 
+    // The connection's span, which every command's own trace links to (allocated once per connection).
+    private readonly ActivityContext _connectionSpan;
+    private readonly ActivityLink[]? _connectionLink;
+
     public ClientSession(ClientTransport transport, GatewayNode node, Dictionary<string, string>? proxyHeaders = null)
     {
         _transport = transport;
@@ -37,6 +41,8 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
         _proxyHeaders = proxyHeaders;
         _rateLimiter = new CommandRateLimiter(node.Options.CommandRateLimit, node.Options.CommandBurst);
         _outbox = new ClientOutbox(transport, node.Options, Close);
+        _connectionSpan = GatewayTelemetry.StartConnection(transport.Emulated ? "emulated" : "websocket");
+        _connectionLink = _connectionSpan == default ? null : [new ActivityLink(_connectionSpan)];
         if (transport.Emulated)
         {
             SessionId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -220,7 +226,18 @@ internal sealed partial class ClientSession : ISubscriber, IDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
-            await HandleCommandAsync(command);
+            if (command.Request is PongRequest or PingRequest)
+            {
+                // Heartbeats are no one's trace.
+                await HandleCommandAsync(command);
+            }
+            else
+            {
+                using var activity = GatewayTelemetry.StartCommand(command.Request.Method, _connectionSpan, _connectionLink);
+                activity?.SetTag("realtime.client", ClientId);
+                await HandleCommandAsync(command);
+            }
+
             GatewayMetrics.RecordCommand(command.Request.Method, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 

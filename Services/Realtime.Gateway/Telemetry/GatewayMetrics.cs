@@ -97,7 +97,7 @@ internal static class GatewayMetrics
         Interlocked.Add(ref s_bytesOut, bytes);
     }
 
-    private static string MethodName(CommandMethod method) => method switch
+    internal static string MethodName(CommandMethod method) => method switch
     {
         CommandMethod.Connect => "connect",
         CommandMethod.Subscribe => "subscribe",
