@@ -78,21 +78,40 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         var http = App.GetEndpoint("connection", "http");
         WebSocketEndpoint = new UriBuilder(http) { Scheme = "ws", Path = "/connection/websocket" }.Uri;
         await WaitForGatewaysAsync(startup.Token);
-        await WarmUpGatewaysAsync();
+        await WaitForBothGatewaysAsync();
     }
 
     /// <summary>
-    /// One subscribe and publish on every gateway replica before the first test: the first
-    /// subscribe of a fresh gateway builds its clients of the history and presence services and
-    /// compiles their paths, which on a loaded machine took longer than an SDK's 5 s command
-    /// timeout and made whichever test ran first fail.
+    /// Until connections have landed on two different gateway nodes, each warmed with a subscribe
+    /// and a publish (bounded): before the first test, and after a test restarted a replica it
+    /// killed. The first subscribe of a fresh gateway builds its clients of the history and
+    /// presence services and compiles their paths, which on a loaded machine took longer than an
+    /// SDK's 5 s command timeout and made whichever test ran first fail.
     /// </summary>
-    private async Task WarmUpGatewaysAsync()
+    public async Task WaitForBothGatewaysAsync()
     {
         var warmed = new HashSet<string>();
-        for (var attempt = 0; attempt < 12 && warmed.Count < 2; attempt++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        for (var attempt = 0; warmed.Count < 2; attempt++)
         {
-            await using var client = await ProtocolTestClient.ConnectSocketAsync(WebSocketEndpoint);
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"gateways reached after {attempt} attempts: {string.Join(", ", warmed)}");
+            }
+
+            ProtocolTestClient client;
+            try
+            {
+                client = await ProtocolTestClient.ConnectSocketAsync(WebSocketEndpoint);
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                // A replica still starting (or just killed) behind the shared address.
+                await Task.Delay(200);
+                continue;
+            }
+
+            await using var connected = client;
             var connect = await client.CommandAsync("connect", new { token = Tokens.Connection("warm-up") }, TimeSpan.FromSeconds(30));
             var node = connect["connect"]?["node"]?.GetValue<string>() ?? throw new InvalidOperationException($"warm-up connect failed: {connect}");
             if (!warmed.Add(node))

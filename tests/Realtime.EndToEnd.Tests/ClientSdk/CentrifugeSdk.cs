@@ -49,7 +49,7 @@ public static class CentrifugeSdk
     /// The scripts run from the source tree, where <c>npm ci</c> installed the SDK (the test
     /// prerequisites do that); the build output only records where that is.
     /// </summary>
-    private static string SourceScriptDirectory()
+    internal static string SourceScriptDirectory()
     {
         var marker = Path.Combine(ScriptDirectory, "source-directory.txt");
         return File.Exists(marker) ? File.ReadAllText(marker).Trim() : ScriptDirectory;
