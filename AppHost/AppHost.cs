@@ -27,7 +27,7 @@ var fanout = builder.AddProject<Projects.Realtime_Fanout>(ServiceNames.Fanout)
     .WithRunModePort(builder, topology.GetValue("ServerApiPort", 9000))
     .WithExternalHttpEndpoints();
 
-builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
+var gateway = builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
     .WithRealtimeDefaults(builder, backing)
     .WithReference(presence).WaitFor(presence)
     .WithReference(history).WaitFor(history)
@@ -36,5 +36,19 @@ builder.AddProject<Projects.Realtime_Gateway>(ServiceNames.Connection)
     .WithReplicas(topology.GetValue("ConnectionReplicas", 2))
     .WithRunModePort(builder, topology.GetValue("ConnectionPort", 8000))
     .WithExternalHttpEndpoints();
+
+if (builder.ExecutionContext.IsRunMode)
+{
+    // The demo application backend and its page (run mode only: it signs tokens with the
+    // development key). The browser connects to the gateway from the demo's origin.
+    var demo = builder.AddProject<Projects.Realtime_Demo>("demo")
+        .WithReference(fanout)
+        .WaitFor(gateway)
+        .WithEnvironment("Demo__GatewayUrl", gateway.GetEndpoint("http"))
+        .WithEnvironment("Demo__TokenHmacSecretKey", builder.Configuration["RunModeServices:Gateway:Token:HmacSecretKey"])
+        .WithEnvironment("Demo__ServerApiKey", builder.Configuration["RunModeServices:ServerApi:ApiKey"])
+        .WithExternalHttpEndpoints();
+    gateway.WithEnvironment(context => context.EnvironmentVariables["Gateway__AllowedOrigins__9"] = demo.GetEndpoint("http"));
+}
 
 builder.Build().Run();

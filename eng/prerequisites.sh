@@ -44,9 +44,18 @@ if [ ! -d "$sdk_dir/node_modules/centrifuge" ] || [ "$sdk_dir/package-lock.json"
   (cd "$sdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# The compose tests render infra/compose with docker-compose's own renderer (no engine needed).
+# The demo page loads the official centrifuge browser SDK, which the demo serves from its npm install.
+demo_dir="$(dirname "$0")/../Clients/Realtime.Demo"
+if [ ! -d "$demo_dir/node_modules/centrifuge" ] || [ "$demo_dir/package-lock.json" -nt "$demo_dir/node_modules/.package-lock.json" ]; then
+  echo "==> npm ci (centrifuge browser SDK for the demo)"
+  (cd "$demo_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 if [ -n "$for_tests" ]; then
+  # The compose tests render infra/compose with docker-compose's own renderer (no engine needed).
   command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
+  # The demo's browser tests drive Debian's chromium through Playwright (no browser download).
+  [ -x /usr/lib/chromium/chromium ] || apt_install chromium
 fi
 
 echo "==> prerequisites present: $(dotnet --version) SDK, $(redis-server --version | cut -d' ' -f3), PostgreSQL $(ls /usr/lib/postgresql | sort -n | tail -n 1)"

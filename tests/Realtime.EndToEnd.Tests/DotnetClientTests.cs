@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Realtime.Client;
 using Realtime.Testing;
 
@@ -103,7 +101,7 @@ public sealed class DotnetClientTests(RealtimeAppFixture fixture)
         }
         finally
         {
-            await StartKilledReplicaAsync(gatewayPid);
+            await fixture.StartStoppedGatewayAsync();
         }
     }
 
@@ -289,43 +287,5 @@ public sealed class DotnetClientTests(RealtimeAppFixture fixture)
         api.DefaultRequestHeaders.Add("X-API-Key", RealtimeAppFixture.ApiKey);
         var response = await api.PostAsJsonAsync("/api/disconnect", new { user, disconnect = new { code, reason } });
         response.EnsureSuccessStatusCode();
-    }
-
-    /// <summary>Starts the killed gateway replica again and waits until both nodes accept connections.</summary>
-    private async Task StartKilledReplicaAsync(int pid)
-    {
-        var notifications = fixture.App.Services.GetRequiredService<ResourceNotificationService>();
-        using var find = new CancellationTokenSource(Timeout);
-        string? replica = null;
-        var seen = new List<string>();
-        try
-        {
-            await foreach (var update in notifications.WatchAsync(find.Token))
-            {
-                if (update.Resource.Name != "connection")
-                {
-                    continue;
-                }
-
-                var state = update.Snapshot.State?.Text;
-                seen.Add($"{update.ResourceId}: {state}");
-                if (state is not ("Running" or "Starting"))
-                {
-                    // DCP has noticed the kill (an exited replica no longer shows its pid; only one was killed).
-                    replica = update.ResourceId;
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"the killed replica (pid {pid}) never showed as stopped: {string.Join("; ", seen.TakeLast(10))}");
-        }
-
-        Assert.NotNull(replica);
-        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        var started = await commands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, find.Token);
-        Assert.True(started.Success, started.Message);
-        await fixture.WaitForBothGatewaysAsync();
     }
 }

@@ -157,6 +157,44 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Starts a gateway replica a test killed again, and waits until both nodes accept connections.</summary>
+    public async Task StartStoppedGatewayAsync()
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var find = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? replica = null;
+        var seen = new List<string>();
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(find.Token))
+            {
+                if (update.Resource.Name != "connection")
+                {
+                    continue;
+                }
+
+                var state = update.Snapshot.State?.Text;
+                seen.Add($"{update.ResourceId}: {state}");
+                if (state is not ("Running" or "Starting"))
+                {
+                    // DCP has noticed the kill (an exited replica no longer shows its pid; only one was killed).
+                    replica = update.ResourceId;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no gateway replica showed as stopped: {string.Join("; ", seen.TakeLast(10))}");
+        }
+
+        Assert.NotNull(replica);
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var started = await commands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, find.Token);
+        Assert.True(started.Success, started.Message);
+        await WaitForBothGatewaysAsync();
+    }
+
     private readonly CancellationTokenSource _stopLogs = new();
     private Task _logs = Task.CompletedTask;
 
