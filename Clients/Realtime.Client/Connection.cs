@@ -20,14 +20,14 @@ internal sealed class Connection : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _commandBuffer = new(256);
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly CancellationTokenSource _aborted = new();
-    private readonly Func<JsonElement, ValueTask> _onPush;
+    private readonly Func<JsonElement, CancellationToken, ValueTask> _onPush;
     private readonly TimeSpan _maxServerPingDelay;
     private uint _nextId;
     private long _lastReceived = Environment.TickCount64;
     private TimeSpan _pingInterval;
     private bool _answerPings;
 
-    private Connection(ClientWebSocket socket, Func<JsonElement, ValueTask> onPush, TimeSpan maxServerPingDelay)
+    private Connection(ClientWebSocket socket, Func<JsonElement, CancellationToken, ValueTask> onPush, TimeSpan maxServerPingDelay)
     {
         _socket = socket;
         _onPush = onPush;
@@ -38,7 +38,7 @@ internal sealed class Connection : IAsyncDisposable
     /// <summary>Completes when the connection ends, with the server's close code (0 when the link broke).</summary>
     public Task<(int Code, string Reason)> Completion { get; }
 
-    public static async Task<Connection> OpenAsync(Uri endpoint, TimeSpan timeout, TimeSpan maxServerPingDelay, Func<JsonElement, ValueTask> onPush, CancellationToken cancellationToken)
+    public static async Task<Connection> OpenAsync(Uri endpoint, TimeSpan timeout, TimeSpan maxServerPingDelay, Func<JsonElement, CancellationToken, ValueTask> onPush, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero; // the protocol's own pings watch the link
@@ -72,8 +72,13 @@ internal sealed class Connection : IAsyncDisposable
     /// Sends a command and returns its result (the reply's member named after the method).
     /// <paramref name="inline"/> runs in the read loop, before any later message is handled.
     /// </summary>
-    public async Task<JsonElement> CallAsync(string method, Action<Utf8JsonWriter> body, TimeSpan timeout, Func<JsonElement, ValueTask>? inline = null)
+    public async Task<JsonElement> CallAsync(string method, Action<Utf8JsonWriter> body, TimeSpan timeout, Func<JsonElement, CancellationToken, ValueTask>? inline = null)
     {
+        if (_aborted.IsCancellationRequested)
+        {
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the connection has ended");
+        }
+
         var id = Interlocked.Increment(ref _nextId);
         var call = new PendingCall(method, inline);
         _pending[id] = call;
@@ -176,9 +181,11 @@ internal sealed class Connection : IAsyncDisposable
                 await HandleMessageAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or JsonException)
+#pragma warning disable CA1031 // Whatever ends the read loop ends this connection; the client reconnects.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            return (0, e is JsonException ? "malformed message" : "connection lost");
+            return (0, e is JsonException ? "malformed message" : e is WebSocketException or OperationCanceledException ? "connection lost" : e.Message);
         }
         finally
         {
@@ -203,7 +210,7 @@ internal sealed class Connection : IAsyncDisposable
                 }
                 else if (root.TryGetProperty("push", out var push))
                 {
-                    await _onPush(push).ConfigureAwait(false);
+                    await _onPush(push, _aborted.Token).ConfigureAwait(false);
                 }
                 else if (_answerPings)
                 {
@@ -233,7 +240,7 @@ internal sealed class Connection : IAsyncDisposable
         var result = reply.TryGetProperty(call.Method, out var member) ? member.Clone() : default;
         if (call.Inline is not null)
         {
-            await call.Inline(result).ConfigureAwait(false);
+            await call.Inline(result, _aborted.Token).ConfigureAwait(false);
         }
 
         call.Result.TrySetResult(result);
@@ -264,16 +271,16 @@ internal sealed class Connection : IAsyncDisposable
     {
         Abort();
         await Completion.ConfigureAwait(false);
+        // The cancellation source and the send lock stay undisposed: a late timer or call still
+        // holding this connection then fails with the connection's own error, not ObjectDisposedException.
         _socket.Dispose();
-        _aborted.Dispose();
-        _sending.Dispose();
     }
 
-    private sealed class PendingCall(string method, Func<JsonElement, ValueTask>? inline)
+    private sealed class PendingCall(string method, Func<JsonElement, CancellationToken, ValueTask>? inline)
     {
         public string Method { get; } = method;
 
-        public Func<JsonElement, ValueTask>? Inline { get; } = inline;
+        public Func<JsonElement, CancellationToken, ValueTask>? Inline { get; } = inline;
 
         public TaskCompletionSource<JsonElement> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

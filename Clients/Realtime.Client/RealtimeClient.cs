@@ -212,8 +212,12 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         }
 
         CancelRefresh();
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Complete();
+        }
+
         _connected.TrySetException(new ObjectDisposedException(nameof(RealtimeClient)));
-        _stopped.Dispose();
     }
 
     /// <summary>Waits up to a reconnect's bound for the (re)connection, for the application's commands.</summary>
@@ -259,10 +263,11 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         {
             await subscription.SubscribeOnAsync(connection, _options.CommandTimeout, _stopped.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException or RealtimeException)
+#pragma warning disable CA1031 // Fire and forget: nothing may escape unobserved.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // The connection broke (it is re-established and the subscription resubscribes), or a
-            // temporary refusal: the next connection tries again.
+            // The connection broke: it is re-established and the subscription resubscribes then.
             LogSubscribeFailed(_logger, subscription.Channel, e.Message);
         }
     }
@@ -330,9 +335,16 @@ public sealed partial class RealtimeClient : IAsyncDisposable
             }
             catch (RealtimeException e) when (e.Code == RealtimeException.TokenExpired)
             {
+                if (_options.GetToken is null)
+                {
+                    // A fixed token that expired cannot get better (and connecting without it would
+                    // silently make the client anonymous).
+                    return new ConnectionOutcome(e.Code, e.Message, Refused: true);
+                }
+
                 // The token ran out between fetching and connecting: fetch another and retry now.
                 _token = null;
-                return new ConnectionOutcome(0, e.Message, RetryAtOnce: _options.GetToken is not null);
+                return new ConnectionOutcome(0, e.Message, RetryAtOnce: true);
             }
             catch (RealtimeException e) when (!e.Temporary)
             {
@@ -340,7 +352,9 @@ public sealed partial class RealtimeClient : IAsyncDisposable
                 // do, stop with its code, since retrying will not change it.
                 return new ConnectionOutcome(e.Code, e.Message, Refused: true);
             }
-            catch (Exception e) when (!stop.IsCancellationRequested && e is WebSocketException or TimeoutException or OperationCanceledException or RealtimeException)
+#pragma warning disable CA1031 // Anything else (a token callback that threw, a reply of an unexpected shape) is one failed attempt.
+            catch (Exception e) when (!stop.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 // The server may have closed the connection instead of replying (an invalid token: 3500).
                 try
@@ -431,12 +445,13 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         }
     }
 
-    private async ValueTask OnPushAsync(JsonElement push)
+    private async ValueTask OnPushAsync(JsonElement push, CancellationToken aborted)
     {
         var channel = ProtocolJson.GetString(push, "channel");
         if (push.TryGetProperty("message", out var message))
         {
-            MessageReceived?.Invoke(message.TryGetProperty("data", out var data) ? data.Clone() : default);
+            var data = message.TryGetProperty("data", out var value) ? value.Clone() : default;
+            InvokeSafely(() => MessageReceived?.Invoke(data));
             return;
         }
 
@@ -447,26 +462,26 @@ public sealed partial class RealtimeClient : IAsyncDisposable
 
         if (push.TryGetProperty("pub", out var publication))
         {
-            await subscription.DeliverAsync(publication).ConfigureAwait(false);
+            await subscription.DeliverAsync(publication, aborted).ConfigureAwait(false);
         }
         else if (push.TryGetProperty("join", out var join) && ProtocolJson.ReadInfo(join, "info") is { } joined)
         {
-            await subscription.EnqueueAsync(new JoinEvent(channel, joined)).ConfigureAwait(false);
+            await subscription.EnqueueAsync(new JoinEvent(channel, joined), aborted).ConfigureAwait(false);
         }
         else if (push.TryGetProperty("leave", out var leave) && ProtocolJson.ReadInfo(leave, "info") is { } left)
         {
-            await subscription.EnqueueAsync(new LeaveEvent(channel, left)).ConfigureAwait(false);
+            await subscription.EnqueueAsync(new LeaveEvent(channel, left), aborted).ConfigureAwait(false);
         }
         else if (push.TryGetProperty("unsubscribe", out var unsubscribe))
         {
-            await subscription.OnServerUnsubscribeAsync((int)ProtocolJson.GetUInt64(unsubscribe, "code"), ProtocolJson.GetString(unsubscribe, "reason")).ConfigureAwait(false);
+            await subscription.OnServerUnsubscribeAsync((int)ProtocolJson.GetUInt64(unsubscribe, "code"), ProtocolJson.GetString(unsubscribe, "reason"), aborted).ConfigureAwait(false);
         }
     }
 
     /// <summary>A connection token that expires is replaced before it does (refresh).</summary>
     private void ScheduleRefresh(Connection connection, JsonElement reply)
     {
-        if (_options.GetToken is null || !ProtocolJson.GetBoolean(reply, "expires"))
+        if (_options.GetToken is null || !ProtocolJson.GetBoolean(reply, "expires") || !ReferenceEquals(connection, _connection))
         {
             return;
         }
@@ -490,10 +505,11 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         {
             // The connection ended; the next connect fetches a token anyway.
         }
-        catch (RealtimeException e)
+#pragma warning disable CA1031 // Refused, or the token callback threw: the server closes the connection once the old token's grace is over, and the reconnect asks again.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // Refused: the server closes the connection once the old token's grace is over, and the reconnect asks again.
-            LogRefreshRefused(_logger, e.Code, e.Message);
+            LogRefreshRefused(_logger, e is RealtimeException refused ? refused.Code : 0, e.Message);
             _token = null;
         }
     }
@@ -511,7 +527,23 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         State = state;
         if (changed || code != 0)
         {
-            StateChanged?.Invoke(new ConnectionStateChange(state, code, reason, willReconnect));
+            var change = new ConnectionStateChange(state, code, reason, willReconnect);
+            InvokeSafely(() => StateChanged?.Invoke(change));
+        }
+    }
+
+    /// <summary>An application's event handler that throws must not stop the client.</summary>
+    private void InvokeSafely(Action handler)
+    {
+        try
+        {
+            handler();
+        }
+#pragma warning disable CA1031 // Application code: report it and carry on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(_logger, e);
         }
     }
 
@@ -532,6 +564,9 @@ public sealed partial class RealtimeClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribing to {Channel} failed: {Problem}")]
     private static partial void LogSubscribeFailed(ILogger logger, string channel, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An event handler of the application threw")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token refresh refused ({Code} {Problem})")]
     private static partial void LogRefreshRefused(ILogger logger, int code, string problem);

@@ -33,6 +33,8 @@ public sealed class Subscription
     private string? _epoch;
     private Task? _pump;
     private CancellationTokenSource? _refresh;
+    // The connection a subscribe is running or done on: one subscribe per connection.
+    private Connection? _subscribedOn;
 
     internal Subscription(RealtimeClient client, string channel, SubscriptionOptions options, int bufferSize)
     {
@@ -72,13 +74,19 @@ public sealed class Subscription
     public async Task SubscribeAsync(CancellationToken cancellationToken = default)
     {
         Task subscribed;
+        bool already;
         lock (_gate)
         {
+            already = _wanted;
             _wanted = true;
             subscribed = _subscribed.Task;
         }
 
-        _client.SubscribeWhenConnected(this);
+        if (!already)
+        {
+            _client.SubscribeWhenConnected(this);
+        }
+
         await subscribed.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,12 +102,14 @@ public sealed class Subscription
 
             _wanted = false;
             _subscribed = NewSignal();
+            _subscribedOn = null;
         }
 
         State = SubscriptionState.Unsubscribed;
         CancelRefresh();
         await _client.UnsubscribeAsync(Channel).ConfigureAwait(false);
-        await _events.Writer.WriteAsync(new UnsubscribedEvent(Channel, 0, "unsubscribe called")).ConfigureAwait(false);
+        // Never waits: a reader that is this far behind learns it from the state.
+        _events.Writer.TryWrite(new UnsubscribedEvent(Channel, 0, "unsubscribe called"));
     }
 
     /// <summary>Every event of the subscription, in order.</summary>
@@ -167,10 +177,33 @@ public sealed class Subscription
     /// <summary>Subscribes on a (new) connection, recovering from the last position when there is one.</summary>
     internal async Task SubscribeOnAsync(Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (!_wanted || ReferenceEquals(_subscribedOn, connection))
+            {
+                return;
+            }
+
+            _subscribedOn = connection;
+        }
+
         State = SubscriptionState.Subscribing;
+        var tokenExpiredRetried = false;
         for (var attempt = 0; ; attempt++)
         {
-            var token = _options.GetToken is null ? null : await _options.GetToken(Channel, cancellationToken).ConfigureAwait(false);
+            string? token;
+            try
+            {
+                token = _options.GetToken is null ? null : await _options.GetToken(Channel, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The application's token callback may throw anything: the subscription fails with it.
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                Fail(e);
+                return;
+            }
+
             bool recover;
             ulong offset;
             string? epoch;
@@ -200,26 +233,43 @@ public sealed class Subscription
                     {
                         writer.WriteBoolean("join_leave", true);
                     }
-                }, timeout, result => OnSubscribedAsync(result, recover)).ConfigureAwait(false);
+                }, timeout, (result, aborted) => OnSubscribedAsync(connection, result, recover, aborted)).ConfigureAwait(false);
                 ScheduleRefresh(connection, reply, timeout);
                 return;
             }
-            catch (RealtimeException e) when (e.Code == RealtimeException.TokenExpired && attempt == 0 && _options.GetToken is not null)
+            catch (RealtimeException e) when (e.Code == RealtimeException.TokenExpired && !tokenExpiredRetried && _options.GetToken is not null)
             {
                 // Ask for a new token once.
+                tokenExpiredRetried = true;
             }
-            catch (RealtimeException e) when (!e.Temporary)
+            catch (RealtimeException e) when (e.Temporary && attempt < TemporaryRetries)
             {
-                // Refused (permission denied, unknown channel …): resubscribing cannot help.
+                // The server asks to try again (internal error, too many requests): back off a little.
+                await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RealtimeException e)
+            {
+                // Refused (permission denied, unknown channel …) or still failing: resubscribing cannot help now.
                 Fail(e);
                 return;
             }
         }
     }
 
+    private const int TemporaryRetries = 4;
+
     /// <summary>Runs in the read loop: the subscribed event and the recovered publications precede every later push.</summary>
-    private async ValueTask OnSubscribedAsync(JsonElement result, bool wasRecovering)
+    private async ValueTask OnSubscribedAsync(Connection connection, JsonElement result, bool wasRecovering, CancellationToken aborted)
     {
+        lock (_gate)
+        {
+            if (!_wanted || !ReferenceEquals(_subscribedOn, connection))
+            {
+                // Unsubscribed while the subscribe was in flight: the unsubscribe command follows it.
+                return;
+            }
+        }
+
         var recovered = ProtocolJson.GetBoolean(result, "recovered");
         var epoch = ProtocolJson.GetString(result, "epoch");
         var positioned = ProtocolJson.GetBoolean(result, "positioned") || ProtocolJson.GetBoolean(result, "recoverable");
@@ -239,12 +289,12 @@ public sealed class Subscription
         }
 
         State = SubscriptionState.Subscribed;
-        await _events.Writer.WriteAsync(new SubscribedEvent(Channel, wasRecovering, recovered, Position)).ConfigureAwait(false);
+        await _events.Writer.WriteAsync(new SubscribedEvent(Channel, wasRecovering, recovered, Position), aborted).ConfigureAwait(false);
         if (result.TryGetProperty("publications", out var publications) && publications.ValueKind == JsonValueKind.Array)
         {
             foreach (var publication in publications.EnumerateArray())
             {
-                await DeliverAsync(publication).ConfigureAwait(false);
+                await DeliverAsync(publication, aborted).ConfigureAwait(false);
             }
         }
 
@@ -257,33 +307,49 @@ public sealed class Subscription
         subscribed.TrySetResult();
     }
 
-    /// <summary>A publication from the server: skipped when already delivered, else passed to the reader (waiting for room).</summary>
-    internal async ValueTask DeliverAsync(JsonElement publication)
+    /// <summary>
+    /// A publication from the server: skipped when already delivered, else passed to the reader,
+    /// waiting for room until the connection ends. The position moves only once the reader has
+    /// it, so a publication the connection dropped while waiting is recovered, not lost.
+    /// </summary>
+    internal async ValueTask DeliverAsync(JsonElement publication, CancellationToken aborted)
     {
         var offset = ProtocolJson.GetUInt64(publication, "offset");
+        bool positioned;
         lock (_gate)
         {
-            if (_positioned && offset != 0)
+            positioned = _positioned && offset != 0;
+            if (positioned && offset <= _offset)
             {
-                if (offset <= _offset)
-                {
-                    return;
-                }
-
-                _offset = offset;
+                return;
             }
         }
 
-        await _events.Writer.WriteAsync(new PublicationEvent(ProtocolJson.ReadPublication(Channel, publication))).ConfigureAwait(false);
+        await _events.Writer.WriteAsync(new PublicationEvent(ProtocolJson.ReadPublication(Channel, publication)), aborted).ConfigureAwait(false);
+        if (positioned)
+        {
+            lock (_gate)
+            {
+                _offset = offset;
+            }
+        }
     }
 
-    internal ValueTask EnqueueAsync(SubscriptionEvent item) => _events.Writer.WriteAsync(item);
+    internal ValueTask EnqueueAsync(SubscriptionEvent item, CancellationToken aborted) => _events.Writer.WriteAsync(item, aborted);
+
+    /// <summary>The client is gone: readers finish once they have what was delivered.</summary>
+    internal void Complete() => _events.Writer.TryComplete();
 
     /// <summary>The server ended the subscription: codes from 2500 ask the client to subscribe again.</summary>
-    internal async ValueTask OnServerUnsubscribeAsync(int code, string reason)
+    internal async ValueTask OnServerUnsubscribeAsync(int code, string reason, CancellationToken aborted)
     {
         if (code >= 2500)
         {
+            lock (_gate)
+            {
+                _subscribedOn = null;
+            }
+
             State = SubscriptionState.Subscribing;
             _client.SubscribeWhenConnected(this);
             return;
@@ -293,16 +359,22 @@ public sealed class Subscription
         {
             _wanted = false;
             _subscribed = NewSignal();
+            _subscribedOn = null;
         }
 
         State = SubscriptionState.Unsubscribed;
         CancelRefresh();
-        await _events.Writer.WriteAsync(new UnsubscribedEvent(Channel, code, reason)).ConfigureAwait(false);
+        await _events.Writer.WriteAsync(new UnsubscribedEvent(Channel, code, reason), aborted).ConfigureAwait(false);
     }
 
     /// <summary>The connection went away: the subscription waits for the next one.</summary>
     internal void OnDisconnected()
     {
+        lock (_gate)
+        {
+            _subscribedOn = null;
+        }
+
         CancelRefresh();
         if (Wanted)
         {
@@ -318,6 +390,7 @@ public sealed class Subscription
             _wanted = false;
             subscribed = _subscribed;
             _subscribed = NewSignal();
+            _subscribedOn = null;
         }
 
         State = SubscriptionState.Unsubscribed;
@@ -330,6 +403,15 @@ public sealed class Subscription
         if (_options.GetToken is null || !ProtocolJson.GetBoolean(reply, "expires"))
         {
             return;
+        }
+
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_subscribedOn, connection))
+            {
+                // A late refresh of a connection that has since been replaced.
+                return;
+            }
         }
 
         var ttl = TimeSpan.FromSeconds(ProtocolJson.GetUInt64(reply, "ttl"));
@@ -356,9 +438,10 @@ public sealed class Subscription
         {
             // The connection ended; the next one subscribes with a fresh token.
         }
-        catch (RealtimeException)
+#pragma warning disable CA1031 // Refused, or the token callback failed: the server unsubscribes the client when the token runs out, and a resubscribe asks again.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // Refused: the server unsubscribes the client when the token runs out, and a resubscribe asks again.
         }
     }
 

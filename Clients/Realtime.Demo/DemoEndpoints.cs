@@ -11,6 +11,11 @@ public static partial class DemoEndpoints
 {
     private const string UserCookie = "demo-user";
 
+    /// <summary>The room the demo's announcements go to; the backend publishes nowhere else.</summary>
+    public const string Lobby = "chat:lobby";
+
+    private const int MaxAnnouncementLength = 280;
+
     public static void MapDemo(this WebApplication app)
     {
         app.UseDefaultFiles();
@@ -45,23 +50,32 @@ public static partial class DemoEndpoints
         app.MapGet("/api/token", (HttpContext context, DemoTokens tokens) =>
             UserOf(context) is { } user ? Results.Ok(new { token = tokens.Connection(user) }) : Results.Unauthorized());
 
+        // A subscription token only for the user's own private room: a backend signs what its user may read, nothing more.
         app.MapGet("/api/subscription-token", (string channel, HttpContext context, DemoTokens tokens) =>
-            UserOf(context) is { } user ? Results.Ok(new { token = tokens.Subscription(user, channel) }) : Results.Unauthorized());
+            UserOf(context) is not { } user ? Results.Unauthorized()
+            : channel == PrivateRoomOf(user) ? Results.Ok(new { token = tokens.Subscription(user, channel) })
+            : Results.StatusCode(StatusCodes.Status403Forbidden));
 
         app.MapPost("/api/announce", async (AnnounceRequest announce, HttpContext context, ServerApiClient api, CancellationToken cancellationToken) =>
         {
-            if (UserOf(context) is null || string.IsNullOrWhiteSpace(announce.Text) || string.IsNullOrWhiteSpace(announce.Channel))
+            if (UserOf(context) is null || string.IsNullOrWhiteSpace(announce.Text) || announce.Text.Length > MaxAnnouncementLength)
             {
                 return Results.BadRequest();
             }
 
-            await api.AnnounceAsync(announce.Channel, announce.Text, cancellationToken);
+            await api.AnnounceAsync(Lobby, announce.Text, cancellationToken);
             return Results.NoContent();
         });
 
-        app.MapPost("/api/kick", async (KickRequest kick, HttpContext context, ServerApiClient api, CancellationToken cancellationToken) =>
+        // Moderation: only the configured moderator may remove someone.
+        app.MapPost("/api/kick", async (KickRequest kick, HttpContext context, ServerApiClient api, IOptions<DemoOptions> options, CancellationToken cancellationToken) =>
         {
-            if (UserOf(context) is null || !ValidName().IsMatch(kick.User ?? ""))
+            if (UserOf(context) != options.Value.Moderator)
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
+            if (!ValidName().IsMatch(kick.User ?? ""))
             {
                 return Results.BadRequest();
             }
@@ -71,6 +85,9 @@ public static partial class DemoEndpoints
         });
     }
 
+    /// <summary>The private room a user may read: <c>$chat:room-{user}</c>.</summary>
+    public static string PrivateRoomOf(string user) => $"$chat:room-{user}";
+
     private static string? UserOf(HttpContext context) =>
         context.Request.Cookies.TryGetValue(UserCookie, out var user) && ValidName().IsMatch(user) ? user : null;
 
@@ -79,7 +96,7 @@ public static partial class DemoEndpoints
 
     public sealed record LoginRequest(string? Name);
 
-    public sealed record AnnounceRequest(string? Channel, string? Text);
+    public sealed record AnnounceRequest(string? Text);
 
     public sealed record KickRequest(string? User);
 }

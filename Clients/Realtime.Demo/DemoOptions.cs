@@ -19,6 +19,9 @@ public sealed class DemoOptions
     [Required]
     public string ServerApiKey { get; set; } = "";
 
+    /// <summary>The demo user who may remove others (the server API's disconnect).</summary>
+    public string Moderator { get; set; } = "moderator";
+
     /// <summary>How long a connection token lives; the page's SDK asks for a new one before it expires.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -10,7 +10,7 @@ namespace Realtime.Demo;
 public sealed class ServerApiClient(HttpClient http, IOptions<DemoOptions> options)
 {
     public Task AnnounceAsync(string channel, string text, CancellationToken cancellationToken) =>
-        CallAsync("publish", new { channel, data = new { system = true, text } }, cancellationToken);
+        CallAsync("publish", new { channel, data = new { text } }, cancellationToken);
 
     /// <summary>Disconnects every connection of <paramref name="user"/>; code 4501 tells its SDK not to reconnect.</summary>
     public Task KickAsync(string user, CancellationToken cancellationToken) =>

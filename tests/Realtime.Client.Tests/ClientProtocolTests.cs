@@ -153,6 +153,84 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         Assert.Equal((1, 1), await presence.WaitAsync(Timeout));
     }
 
+    /// <summary>Disposing a client whose reader stopped reading returns, and the reader gets what was delivered, then the end.</summary>
+    [Fact]
+    public async Task Disposing_while_a_reader_is_behind_returns_and_ends_the_reader()
+    {
+        var client = new RealtimeClient(new RealtimeClientOptions { Endpoint = _server.Endpoint, SubscriptionBufferSize = 2 });
+        var subscription = client.NewSubscription("chat:d");
+        var connecting = client.ConnectAsync();
+        var connection = await AcceptConnectAsync();
+        await connecting;
+        var subscribing = subscription.SubscribeAsync();
+        var (id, _) = await connection.ExpectAsync("subscribe", Timeout);
+        await connection.SendAsync(Fill("""{"id":@0,"subscribe":{"positioned":true,"epoch":"e","offset":0}}""", id));
+        await subscribing.WaitAsync(Timeout);
+        for (var offset = 1; offset <= 5; offset++)
+        {
+            await connection.SendAsync(Fill("""{"push":{"channel":"chat:d","pub":{"data":{},"offset":@0}}}""", offset));
+        }
+
+        // The buffer (2) holds the subscribed event and publication 1; the read loop now waits with publication 2.
+        await Realtime.Testing.Eventually.TrueAsync(() => Task.FromResult(subscription.Position?.Offset == 1), Timeout, "the buffer to fill");
+        await client.DisposeAsync().AsTask().WaitAsync(Timeout);
+
+        var events = new List<SubscriptionEvent>();
+        await foreach (var item in subscription.Events().WithCancellation(new CancellationTokenSource(Timeout).Token))
+        {
+            events.Add(item);
+        }
+
+        Assert.IsType<SubscribedEvent>(events[0]);
+        Assert.Equal(1UL, Assert.IsType<PublicationEvent>(Assert.Single(events.Skip(1))).Publication.Offset);
+    }
+
+    [Fact]
+    public async Task A_token_callback_that_throws_is_one_failed_attempt_and_the_client_tries_again()
+    {
+        var calls = 0;
+        await using var client = new RealtimeClient(new RealtimeClientOptions
+        {
+            Endpoint = _server.Endpoint,
+            MinReconnectDelay = TimeSpan.FromMilliseconds(20),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(100),
+            GetToken = _ => Interlocked.Increment(ref calls) == 1
+                ? throw new HttpRequestException("token endpoint down")
+                : ValueTask.FromResult("token-2"),
+        });
+        var connecting = client.ConnectAsync();
+
+        await (await _server.NextConnectionAsync(Timeout)).WaitClosedAsync(Timeout);
+        var second = await _server.NextConnectionAsync(Timeout);
+        var (id, body) = await second.ExpectAsync("connect", Timeout);
+        Assert.Equal("token-2", body["token"]!.GetValue<string>());
+        await second.SendAsync(Fill("""{"id":@0,"connect":{"client":"c-2","ping":25,"pong":true}}""", id));
+        await connecting.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task Subscribing_twice_sends_one_subscribe()
+    {
+        await using var client = NewClient();
+        var subscription = client.NewSubscription("chat:e");
+        var connecting = client.ConnectAsync();
+        var connection = await AcceptConnectAsync();
+        await connecting;
+
+        var first = subscription.SubscribeAsync();
+        var second = subscription.SubscribeAsync();
+        var (id, _) = await connection.ExpectAsync("subscribe", Timeout);
+        await connection.SendAsync(Fill("""{"id":@0,"subscribe":{}}""", id));
+        await Task.WhenAll(first, second).WaitAsync(Timeout);
+        await subscription.SubscribeAsync().WaitAsync(Timeout);
+
+        // The next command the server sees is this one, not another subscribe.
+        var stats = client.PresenceStatsAsync("chat:e");
+        var (statsId, _) = await connection.ExpectAsync("presence_stats", Timeout);
+        await connection.SendAsync(Fill("""{"id":@0,"presence_stats":{"num_clients":1,"num_users":1}}""", statsId));
+        await stats.WaitAsync(Timeout);
+    }
+
     /// <summary>A JSON message with @0, @1 … replaced by the values (raw literals full of braces interpolate badly).</summary>
     private static string Fill(string json, params object[] values)
     {

@@ -175,7 +175,7 @@ public sealed class RealtimeAppFixture : IAsyncLifetime
 
                 var state = update.Snapshot.State?.Text;
                 seen.Add($"{update.ResourceId}: {state}");
-                if (state is not ("Running" or "Starting"))
+                if (state is "Finished" or "Exited" or "FailedToStart" or "Stopped")
                 {
                     // DCP has noticed the kill (an exited replica no longer shows its pid; only one was killed).
                     replica = update.ResourceId;

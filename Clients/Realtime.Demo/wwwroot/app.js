@@ -36,11 +36,14 @@ function startChat(centrifuge) {
   const seen = new Set();
   const lobby = centrifuge.newSubscription('chat:lobby', { joinLeave: true });
   const show = (data, info, offset) => {
+    if (data === null || typeof data !== 'object' || typeof data.text !== 'string') return;
     if (offset && seen.has(offset)) return;
     if (offset) seen.add(offset);
     const item = document.createElement('li');
     item.dataset.offset = offset ?? '';
-    if (data.system) {
+    // Announcements come from the backend (server API): they carry no client info, so no
+    // participant can pass one off as the system's.
+    if (!info) {
       item.className = 'system';
       item.textContent = `📣 ${data.text}`;
     } else {
@@ -49,7 +52,9 @@ function startChat(centrifuge) {
       user.textContent = info?.user ?? '?';
       item.append(user, document.createTextNode(data.text));
     }
-    $('messages').append(item);
+    // In offset order, whether it came live or from history.
+    const later = offset ? [...$('messages').children].find(li => Number(li.dataset.offset) > offset) : undefined;
+    $('messages').insertBefore(item, later ?? null);
     $('messages').scrollTop = $('messages').scrollHeight;
   };
 
@@ -93,7 +98,7 @@ function startChat(centrifuge) {
   });
   $('announce-form').addEventListener('submit', async event => {
     event.preventDefault();
-    await post('/api/announce', { channel: 'chat:lobby', text: $('announce-input').value });
+    await post('/api/announce', { text: $('announce-input').value });
     $('announce-input').value = '';
   });
   $('kick-form').addEventListener('submit', async event => {

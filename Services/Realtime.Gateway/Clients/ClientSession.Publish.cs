@@ -51,8 +51,9 @@ internal sealed partial class ClientSession
             return;
         }
 
-        // The command's own span (HandleMessageAsync): the trace the log, fanout and delivery continue.
-        var activity = Activity.Current;
+        // The command's own span (HandleMessageAsync), the trace the log, fanout and delivery
+        // continue; never the request around the connection, which exists even when no one traces.
+        var activity = Activity.Current is { } current && current.Source == GatewayTelemetry.Source ? current : null;
         activity?.SetTag("realtime.channel", channel);
         try
         {

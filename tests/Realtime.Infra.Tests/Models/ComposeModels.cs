@@ -44,6 +44,8 @@ public sealed class ComposeService
 
     public string? StopGracePeriod { get; set; }
 
+    public Dictionary<string, ComposeLimit> Ulimits { get; set; } = [];
+
     /// <summary>The named volume mounted at <paramref name="target"/>, if any.</summary>
     public string? VolumeAt(string target) =>
         Volumes.Select(v => v.Split(':')).Where(parts => parts.Length >= 2 && parts[1] == target).Select(parts => parts[0]).SingleOrDefault();
@@ -56,6 +58,13 @@ public sealed class ComposeService
         IDictionary<object, object> map => $"{(map.TryGetValue("host_ip", out var ip) ? ip : "")}:{map["published"]}:{map["target"]}",
         _ => throw new InvalidOperationException($"unrecognised port {port}"),
     });
+}
+
+public sealed class ComposeLimit
+{
+    public int Soft { get; set; }
+
+    public int Hard { get; set; }
 }
 
 public sealed class ComposeDependency
