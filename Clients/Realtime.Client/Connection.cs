@@ -13,11 +13,16 @@ namespace Realtime.Client;
 /// </summary>
 internal sealed class Connection : IAsyncDisposable
 {
-    private static readonly byte[] Pong = "{}"u8.ToArray();
+    private static readonly byte[] JsonPong = "{}"u8.ToArray();
+
+    // An empty Command, length-delimited.
+    private static readonly byte[] ProtobufPong = [0];
 
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ArrayBufferWriter<byte> _commandBuffer = new(256);
+    private readonly ArrayBufferWriter<byte> _protobufBuffer = new(256);
+    private readonly WireFormat _format;
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly CancellationTokenSource _aborted = new();
     private readonly Func<JsonElement, CancellationToken, ValueTask> _onPush;
@@ -27,9 +32,10 @@ internal sealed class Connection : IAsyncDisposable
     private TimeSpan _pingInterval;
     private bool _answerPings;
 
-    private Connection(ClientWebSocket socket, Func<JsonElement, CancellationToken, ValueTask> onPush, TimeSpan maxServerPingDelay)
+    private Connection(ClientWebSocket socket, WireFormat format, Func<JsonElement, CancellationToken, ValueTask> onPush, TimeSpan maxServerPingDelay)
     {
         _socket = socket;
+        _format = format;
         _onPush = onPush;
         _maxServerPingDelay = maxServerPingDelay;
         Completion = RunAsync();
@@ -38,9 +44,14 @@ internal sealed class Connection : IAsyncDisposable
     /// <summary>Completes when the connection ends, with the server's close code (0 when the link broke).</summary>
     public Task<(int Code, string Reason)> Completion { get; }
 
-    public static async Task<Connection> OpenAsync(Uri endpoint, TimeSpan timeout, TimeSpan maxServerPingDelay, Func<JsonElement, CancellationToken, ValueTask> onPush, CancellationToken cancellationToken)
+    public static async Task<Connection> OpenAsync(Uri endpoint, WireFormat format, TimeSpan timeout, TimeSpan maxServerPingDelay, Func<JsonElement, CancellationToken, ValueTask> onPush, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
+        if (format == WireFormat.Protobuf)
+        {
+            socket.Options.AddSubProtocol("centrifuge-protobuf");
+        }
+
         socket.Options.KeepAliveInterval = TimeSpan.Zero; // the protocol's own pings watch the link
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -54,7 +65,7 @@ internal sealed class Connection : IAsyncDisposable
             throw;
         }
 
-        return new Connection(socket, onPush, maxServerPingDelay);
+        return new Connection(socket, format, onPush, maxServerPingDelay);
     }
 
     /// <summary>Starts watching the server's pings: silence longer than the interval plus the allowed delay breaks the connection.</summary>
@@ -126,7 +137,16 @@ internal sealed class Connection : IAsyncDisposable
         {
             _commandBuffer.ResetWrittenCount();
             ProtocolJson.WriteCommand(_commandBuffer, id, method, body);
-            await _socket.SendAsync(_commandBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _aborted.Token).ConfigureAwait(false);
+            if (_format == WireFormat.Protobuf)
+            {
+                _protobufBuffer.ResetWrittenCount();
+                ProtobufTranscoder.WriteCommand(_commandBuffer.WrittenMemory, _protobufBuffer);
+                await _socket.SendAsync(_protobufBuffer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, _aborted.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _socket.SendAsync(_commandBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _aborted.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -139,7 +159,9 @@ internal sealed class Connection : IAsyncDisposable
         await _sending.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(Pong, WebSocketMessageType.Text, endOfMessage: true, _aborted.Token).ConfigureAwait(false);
+            await (_format == WireFormat.Protobuf
+                ? _socket.SendAsync(ProtobufPong, WebSocketMessageType.Binary, endOfMessage: true, _aborted.Token)
+                : _socket.SendAsync(JsonPong, WebSocketMessageType.Text, endOfMessage: true, _aborted.Token)).ConfigureAwait(false);
         }
         finally
         {
@@ -199,7 +221,8 @@ internal sealed class Connection : IAsyncDisposable
 
     private async Task HandleMessageAsync(ReadOnlyMemory<byte> message)
     {
-        foreach (var document in ProtocolJson.Parse(message))
+        var documents = _format == WireFormat.Protobuf ? ProtobufTranscoder.ReadReplies(message) : ProtocolJson.Parse(message);
+        foreach (var document in documents)
         {
             using (document)
             {

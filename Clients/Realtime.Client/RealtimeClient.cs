@@ -320,7 +320,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         Connection connection;
         try
         {
-            connection = await Connection.OpenAsync(_options.Endpoint, _options.CommandTimeout, _options.MaxServerPingDelay, OnPushAsync, stop).ConfigureAwait(false);
+            connection = await Connection.OpenAsync(_options.Endpoint, _options.Format, _options.CommandTimeout, _options.MaxServerPingDelay, OnPushAsync, stop).ConfigureAwait(false);
         }
         catch (Exception e) when (!stop.IsCancellationRequested && e is WebSocketException or OperationCanceledException or HttpRequestException)
         {

@@ -16,6 +16,12 @@ public sealed class RealtimeClientOptions
     /// <summary>A token to start with (<see cref="GetToken"/> is asked once it expires).</summary>
     public string? Token { get; init; }
 
+    /// <summary>
+    /// The protocol's JSON format (text messages) or its Protobuf format (binary messages,
+    /// subprotocol <c>centrifuge-protobuf</c>): smaller frames, the same behaviour.
+    /// </summary>
+    public WireFormat Format { get; init; } = WireFormat.Json;
+
     /// <summary>Sent in the connect command; the server shows it in connection info.</summary>
     public string Name { get; init; } = "dotnet";
 
@@ -39,4 +45,14 @@ public sealed class RealtimeClientOptions
     /// far behind, the connection stops reading (see <see cref="Subscription"/>).
     /// </summary>
     public int SubscriptionBufferSize { get; init; } = 1024;
+}
+
+/// <summary>The protocol's two encodings.</summary>
+public enum WireFormat
+{
+    /// <summary>JSON text messages, one command or reply per line.</summary>
+    Json,
+
+    /// <summary>Binary messages of length-delimited Protobuf commands and replies (client.proto).</summary>
+    Protobuf,
 }

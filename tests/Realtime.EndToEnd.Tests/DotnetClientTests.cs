@@ -16,10 +16,12 @@ public sealed class DotnetClientTests(RealtimeAppFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task A_burst_crosses_gateways_in_publish_order_exactly_once()
+    [Theory]
+    [InlineData(WireFormat.Json)]
+    [InlineData(WireFormat.Protobuf)]
+    public async Task A_burst_crosses_gateways_in_publish_order_exactly_once(WireFormat format)
     {
-        var (publisher, subscriber) = await ConnectToTwoNodesAsync();
+        var (publisher, subscriber) = await ConnectToTwoNodesAsync(format);
         await using var _ = publisher;
         await using var __ = subscriber;
         var channel = $"chat:dotnet-burst-{Guid.NewGuid():N}";
@@ -196,12 +198,14 @@ public sealed class DotnetClientTests(RealtimeAppFixture fixture)
         Assert.NotEqual(0, refused.Code);
     }
 
-    [Fact]
-    public async Task Presence_history_join_and_leave_reach_the_application()
+    [Theory]
+    [InlineData(WireFormat.Json)]
+    [InlineData(WireFormat.Protobuf)]
+    public async Task Presence_history_join_and_leave_reach_the_application(WireFormat format)
     {
         var channel = $"chat:dotnet-room-{Guid.NewGuid():N}";
-        await using var ann = new RealtimeClient(Options(fixture.Tokens.Connection("ann")));
-        await using var bob = new RealtimeClient(Options(fixture.Tokens.Connection("bob")));
+        await using var ann = new RealtimeClient(Options(fixture.Tokens.Connection("ann"), format));
+        await using var bob = new RealtimeClient(Options(fixture.Tokens.Connection("bob"), format));
         var annRoom = ann.NewSubscription(channel, new SubscriptionOptions { JoinLeave = true });
         await ann.ConnectAsync().WaitAsync(Timeout);
         await annRoom.SubscribeAsync().WaitAsync(Timeout);
@@ -226,20 +230,43 @@ public sealed class DotnetClientTests(RealtimeAppFixture fixture)
         Assert.Equal("bob", (await NextAsync<LeaveEvent>(annRoom)).Info.User);
     }
 
-    private RealtimeClientOptions Options(string token) => new()
+    /// <summary>RPC and send go through the gateway to the application backend (the fixture's, over the proxy protocol).</summary>
+    [Theory]
+    [InlineData(WireFormat.Json)]
+    [InlineData(WireFormat.Protobuf)]
+    public async Task Rpc_and_send_reach_the_application_backend(WireFormat format)
+    {
+        var user = $"dotnet-rpc-{format}".ToLowerInvariant();
+        await using var client = new RealtimeClient(Options(fixture.Tokens.Connection(user), format));
+        await client.ConnectAsync().WaitAsync(Timeout);
+
+        var reply = await client.RpcAsync("echo", JsonSerializer.SerializeToElement(new { ping = 1 }));
+        Assert.Equal(1, reply.GetProperty("echo").GetProperty("ping").GetInt32());
+        Assert.Equal(user, reply.GetProperty("user").GetString());
+        var refused = await Assert.ThrowsAsync<RealtimeException>(() => client.RpcAsync("nope", JsonSerializer.SerializeToElement(new { })));
+        Assert.Equal(1000, refused.Code);
+
+        var marker = Guid.NewGuid().ToString("N");
+        await client.SendAsync(JsonSerializer.SerializeToElement(new { marker }));
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Backend.Messages.Any(m => m.ToJsonString().Contains(marker, StringComparison.Ordinal))),
+            Timeout, "the backend to receive the send");
+    }
+
+    private RealtimeClientOptions Options(string token, WireFormat format = WireFormat.Json) => new()
     {
         Endpoint = fixture.WebSocketEndpoint,
         Token = token,
+        Format = format,
         MinReconnectDelay = TimeSpan.FromMilliseconds(100),
         MaxReconnectDelay = TimeSpan.FromSeconds(2),
     };
 
-    private async Task<(RealtimeClient Publisher, RealtimeClient Subscriber)> ConnectToTwoNodesAsync()
+    private async Task<(RealtimeClient Publisher, RealtimeClient Subscriber)> ConnectToTwoNodesAsync(WireFormat format)
     {
         var byNode = new Dictionary<string, RealtimeClient>();
         for (var attempt = 0; attempt < 20 && byNode.Count < 2; attempt++)
         {
-            var client = new RealtimeClient(Options(fixture.Tokens.Connection($"dotnet-{attempt}")));
+            var client = new RealtimeClient(Options(fixture.Tokens.Connection($"dotnet-{attempt}"), format));
             await client.ConnectAsync().WaitAsync(Timeout);
             if (!byNode.TryAdd(client.Node!, client))
             {
