@@ -125,7 +125,10 @@ const scenarios = {
     const s = subscription(c, args.channel);
     s.subscribe(); await s.ready(5000);
     for (let i = 1; i <= 5; i++) await s.publish(out({ n: i }));
-    const all = await s.history({ limit: 10 });
+    // An acknowledged publish is logged, not yet sequenced: wait until history has all five
+    // (before that the channel may have no stream, and so no epoch, yet).
+    let all;
+    for (let i = 0; i < 200; i++) { all = await s.history({ limit: 10 }); if (all.publications.length === 5) break; await sleep(50); }
     const since = await s.history({ limit: 10, since: { offset: 2, epoch: all.epoch } });
     const reversed = await s.history({ limit: 2, reverse: true });
     const top = await s.history({ limit: 0 });
