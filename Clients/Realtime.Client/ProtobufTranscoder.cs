@@ -131,17 +131,23 @@ internal static class ProtobufTranscoder
             }
         }
 
+        // One property per field (the reader looks them up by name); a repeated or map field gathers all its values.
+        var byField = new Dictionary<int, List<(FieldSpec Field, ulong Number, int Start, int Length)>>();
         json.WriteStartObject();
-        var written = new HashSet<int>();
-        foreach (var (field, _, _, _) in fields)
+        foreach (var value in fields)
         {
-            if (!written.Add(field.Number))
+            if (!byField.TryGetValue(value.Field.Number, out var values))
             {
-                continue;
+                byField[value.Field.Number] = values = [];
             }
 
-            json.WritePropertyName(field.Name);
-            WriteValues(data, field, fields.Where(f => f.Field.Number == field.Number).ToList(), json);
+            values.Add(value);
+        }
+
+        foreach (var (_, values) in byField)
+        {
+            json.WritePropertyName(values[0].Field.Name);
+            WriteValues(data, values[0].Field, values, json);
         }
 
         json.WriteEndObject();
@@ -149,6 +155,7 @@ internal static class ProtobufTranscoder
 
     private static void WriteValues(ReadOnlySpan<byte> data, FieldSpec field, List<(FieldSpec Field, ulong Number, int Start, int Length)> values, Utf8JsonWriter json)
     {
+        // A field sent twice outside a repeated one: the last value wins, as Protobuf has it.
         var last = values[^1];
         switch (field.Kind)
         {

@@ -9,6 +9,8 @@ namespace Realtime.Demo;
 public sealed class DemoTokens(IOptions<DemoOptions> options, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SigningCredentials _credentials = new(
+        new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.Value.TokenHmacSecretKey)), SecurityAlgorithms.HmacSha256);
 
     public string Connection(string user) => Sign(new Dictionary<string, object>
     {
@@ -23,13 +25,12 @@ public sealed class DemoTokens(IOptions<DemoOptions> options, TimeProvider time)
     private string Sign(Dictionary<string, object> claims)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.Value.TokenHmacSecretKey));
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
             IssuedAt = now,
             Expires = now + options.Value.TokenLifetime,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = _credentials,
         });
     }
 }

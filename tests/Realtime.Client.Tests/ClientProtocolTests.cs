@@ -21,6 +21,33 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         MaxServerPingDelay = maxServerPingDelay ?? TimeSpan.FromSeconds(10),
     });
 
+    /// <summary>Connects the client to the scripted server and answers its connect.</summary>
+    private async Task<ScriptedConnection> ConnectAsync(RealtimeClient client, int ping = 25)
+    {
+        var connecting = client.ConnectAsync();
+        var connection = await AcceptConnectAsync(ping);
+        await connecting.WaitAsync(Timeout);
+        return connection;
+    }
+
+    /// <summary>Subscribes and answers the subscribe with a positioned result at offset 0.</summary>
+    private static async Task SubscribePositionedAsync(ScriptedConnection connection, Subscription subscription)
+    {
+        var subscribing = subscription.SubscribeAsync();
+        var (id, _) = await connection.ExpectAsync("subscribe", Timeout);
+        await connection.SendAsync(Fill("""{"id":@0,"subscribe":{"positioned":true,"epoch":"e","offset":0}}""", id));
+        await subscribing.WaitAsync(Timeout);
+    }
+
+    /// <summary>Pushes publications with these offsets on the channel, one message each.</summary>
+    private static async Task PushPublicationsAsync(ScriptedConnection connection, string channel, int count)
+    {
+        for (var offset = 1; offset <= count; offset++)
+        {
+            await connection.SendAsync(Fill("""{"push":{"channel":"@0","pub":{"data":{},"offset":@1}}}""", channel, offset));
+        }
+    }
+
     private async Task<ScriptedConnection> AcceptConnectAsync(int ping = 25)
     {
         var connection = await _server.NextConnectionAsync(Timeout);
@@ -38,9 +65,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         await using var client = NewClient();
         var subscription = client.NewSubscription("chat:a", new SubscriptionOptions { Since = new StreamPosition(1, "e") });
-        var connecting = client.ConnectAsync();
-        var connection = await AcceptConnectAsync();
-        await connecting;
+        var connection = await ConnectAsync(client);
         var subscribing = subscription.SubscribeAsync();
         var (id, body) = await connection.ExpectAsync("subscribe", Timeout);
         Assert.Equal((true, 1UL, "e"), (body["recover"]!.GetValue<bool>(), body["offset"]!.GetValue<ulong>(), body["epoch"]!.GetValue<string>()));
@@ -64,9 +89,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         await using var client = NewClient();
         var subscription = client.NewSubscription("chat:b");
-        var connecting = client.ConnectAsync();
-        var first = await AcceptConnectAsync();
-        await connecting;
+        var first = await ConnectAsync(client);
         var subscribing = subscription.SubscribeAsync();
         var (id, body) = await first.ExpectAsync("subscribe", Timeout);
         Assert.Null(body["recover"]);
@@ -87,9 +110,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     public async Task Pings_are_answered_and_a_silent_server_is_a_dead_link()
     {
         await using var client = NewClient(maxServerPingDelay: TimeSpan.FromMilliseconds(300));
-        var connecting = client.ConnectAsync();
-        var first = await AcceptConnectAsync(ping: 1);
-        await connecting;
+        var first = await ConnectAsync(client, ping: 1);
 
         await first.SendAsync("{}");
         Assert.Empty(await first.ReceiveAsync(Timeout));
@@ -105,9 +126,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await using var client = NewClient();
         var changes = new List<ConnectionStateChange>();
         client.StateChanged += change => { lock (changes) { changes.Add(change); } };
-        var connecting = client.ConnectAsync();
-        var connection = await AcceptConnectAsync();
-        await connecting;
+        var connection = await ConnectAsync(client);
 
         await connection.CloseAsync(3501, "bad request");
         await Realtime.Testing.Eventually.TrueAsync(() => Task.FromResult(client.State == ConnectionState.Disconnected), Timeout, "the client to stop");
@@ -128,24 +147,16 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         await using var client = new RealtimeClient(new RealtimeClientOptions { Endpoint = _server.Endpoint, SubscriptionBufferSize = 4 });
         var subscription = client.NewSubscription("chat:c");
-        var connecting = client.ConnectAsync();
-        var connection = await AcceptConnectAsync();
-        await connecting;
-        var subscribing = subscription.SubscribeAsync();
-        var (id, _) = await connection.ExpectAsync("subscribe", Timeout);
-        await connection.SendAsync(Fill("""{"id":@0,"subscribe":{"positioned":true,"epoch":"e","offset":0}}""", id));
-        await subscribing.WaitAsync(Timeout);
-
-        for (var offset = 1; offset <= 10; offset++)
-        {
-            await connection.SendAsync(Fill("""{"push":{"channel":"chat:c","pub":{"data":{},"offset":@0}}}""", offset));
-        }
+        var connection = await ConnectAsync(client);
+        await SubscribePositionedAsync(connection, subscription);
+        await PushPublicationsAsync(connection, "chat:c", 10);
 
         // The reply to a command sent now waits behind the stalled publications.
         var presence = client.PresenceStatsAsync("chat:c");
         var (statsId, _) = await connection.ExpectAsync("presence_stats", Timeout);
         await connection.SendAsync(Fill("""{"id":@0,"presence_stats":{"num_clients":1,"num_users":1}}""", statsId));
-        await Task.Delay(300);
+        // The buffer (4) holds the subscribed event and publications 1–3; the reply is behind publication 10.
+        await Realtime.Testing.Eventually.TrueAsync(() => Task.FromResult(subscription.Position?.Offset == 3), Timeout, "the buffer to fill");
         Assert.False(presence.IsCompleted, "the connection kept reading past a full subscription buffer");
 
         var events = await TakeAsync(subscription, 11);
@@ -159,17 +170,9 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         var client = new RealtimeClient(new RealtimeClientOptions { Endpoint = _server.Endpoint, SubscriptionBufferSize = 2 });
         var subscription = client.NewSubscription("chat:d");
-        var connecting = client.ConnectAsync();
-        var connection = await AcceptConnectAsync();
-        await connecting;
-        var subscribing = subscription.SubscribeAsync();
-        var (id, _) = await connection.ExpectAsync("subscribe", Timeout);
-        await connection.SendAsync(Fill("""{"id":@0,"subscribe":{"positioned":true,"epoch":"e","offset":0}}""", id));
-        await subscribing.WaitAsync(Timeout);
-        for (var offset = 1; offset <= 5; offset++)
-        {
-            await connection.SendAsync(Fill("""{"push":{"channel":"chat:d","pub":{"data":{},"offset":@0}}}""", offset));
-        }
+        var connection = await ConnectAsync(client);
+        await SubscribePositionedAsync(connection, subscription);
+        await PushPublicationsAsync(connection, "chat:d", 5);
 
         // The buffer (2) holds the subscribed event and publication 1; the read loop now waits with publication 2.
         await Realtime.Testing.Eventually.TrueAsync(() => Task.FromResult(subscription.Position?.Offset == 1), Timeout, "the buffer to fill");
@@ -213,9 +216,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         await using var client = NewClient();
         var subscription = client.NewSubscription("chat:e");
-        var connecting = client.ConnectAsync();
-        var connection = await AcceptConnectAsync();
-        await connecting;
+        var connection = await ConnectAsync(client);
 
         var first = subscription.SubscribeAsync();
         var second = subscription.SubscribeAsync();
