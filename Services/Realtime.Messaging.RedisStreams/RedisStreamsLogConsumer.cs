@@ -176,7 +176,7 @@ internal sealed partial class RedisStreamsLogConsumer(
             return Task.CompletedTask;
         }
 
-        if (handler is IRedisStreamsBatchHandler atomic && await TryHandleAtomicallyAsync(atomic, reads, stoppingToken))
+        if (handler is ITransactionalLogHandler transactional && await TryHandleAtomicallyAsync(transactional, reads, stoppingToken))
         {
             return Task.CompletedTask;
         }
@@ -258,11 +258,12 @@ internal sealed partial class RedisStreamsLogConsumer(
     }
 
     /// <summary>
-    /// Offers the batch to a handler that fences, handles and acknowledges it in one Redis call.
+    /// Offers the batch to a handler that can complete it in its own Redis script: fenced, handled
+    /// and acknowledged in one call.
     /// Not in Redis Cluster, where every partition has a hash slot of its own and one script may
     /// touch only one. False (the batch then takes the ordinary path) when the handler declined or failed.
     /// </summary>
-    private async Task<bool> TryHandleAtomicallyAsync(IRedisStreamsBatchHandler atomic,
+    private async Task<bool> TryHandleAtomicallyAsync(ITransactionalLogHandler transactional,
         List<(int Partition, RedisKey Stream, StreamEntry[] Entries)> reads, CancellationToken stoppingToken)
     {
         _cluster ??= RedisTopology.IsCluster(redis);
@@ -288,7 +289,8 @@ internal sealed partial class RedisStreamsLogConsumer(
 
         try
         {
-            if (!await atomic.TryHandleAndAcknowledgeAsync(records, new RedisStreamsBatch(_member, handler.ConsumerGroup, partitions), stoppingToken))
+            var completion = new RedisStreamsBatchCompletion(_member, handler.ConsumerGroup, handler.Topic, partitions, options.Value);
+            if (!await transactional.TryHandleAndCompleteAsync(records, completion, stoppingToken))
             {
                 return false;
             }

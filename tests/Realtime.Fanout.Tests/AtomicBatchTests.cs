@@ -42,7 +42,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         var delivery = Options.Create(new DeliveryOptions());
         _streams = new ChannelStreams(_mux, new NoDurableTops(), delivery);
         _sequencer = new ChannelSequencer(_mux, new ChannelNamespaces(Options.Create(channels)), _streams, Options.Create(new FanoutOptions()), delivery);
-        _handler = new PublicationSequencingHandler(_sequencer, new RedisStreamsLogProducer(_mux, Options.Create(_log)), Options.Create(_log));
+        _handler = new PublicationSequencingHandler(_sequencer, new RedisStreamsLogProducer(_mux, Options.Create(_log)));
     }
 
     public async Task DisposeAsync()
@@ -58,7 +58,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         var delivered = await ListenAsync("chat:one");
         var (records, read) = await ReadAsync(Publication("chat:one"), Publication("live:one"), Publication("chat:one"));
 
-        Assert.True(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.True(await _handler.TryHandleAndCompleteAsync(records, read, default));
 
         Assert.Equal(0, await PendingAsync());
         await Eventually.TrueAsync(() => Task.FromResult(delivered.Count == 2), Timeout, "both chat deliveries");
@@ -78,10 +78,10 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         var delivered = await ListenAsync("chat:replay");
         var publication = Publication("chat:replay");
         var (records, read) = await ReadAsync(publication);
-        Assert.True(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.True(await _handler.TryHandleAndCompleteAsync(records, read, default));
 
         // The same record again (the first reply was lost, say): deduplicated, offsets as first given.
-        Assert.True(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.True(await _handler.TryHandleAndCompleteAsync(records, read, default));
 
         var forHistory = await SequencedAsync("chat:replay");
         Assert.Equal([1UL, 1UL], forHistory.Select(p => p.Offset));
@@ -96,7 +96,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         var (records, read) = await ReadAsync(Publication("chat:fenced"));
         await _mux.GetDatabase().StringSetAsync(read.Partitions[0].Lease, "reader-2");
 
-        Assert.False(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.False(await _handler.TryHandleAndCompleteAsync(records, read, default));
 
         await AssertNothingWrittenAsync("chat:fenced");
     }
@@ -111,7 +111,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         await _mux.GetDatabase().StreamAddAsync(stream, "k", "chat:others");
         await _mux.GetDatabase().StreamReadGroupAsync(stream, LogTopics.FanoutGroup, "stale-reader", StreamPosition.NewMessages);
 
-        Assert.False(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.False(await _handler.TryHandleAndCompleteAsync(records, read, default));
 
         await AssertNothingWrittenAsync("chat:others", pending: 2);
     }
@@ -121,7 +121,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
     {
         var (records, read) = await ReadAsync(Publication("chat:fresh"));
 
-        Assert.False(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.False(await _handler.TryHandleAndCompleteAsync(records, read, default));
         await AssertNothingWrittenAsync("chat:fresh");
 
         // The ordinary path starts the stream (from the durable maximum) and sequences.
@@ -137,9 +137,9 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         var traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var publication = PublicationCodec.Decode(records[0].Payload);
 
-        var results = await _sequencer.TrySequenceAndAcknowledgeAsync(
+        var results = await _sequencer.TrySequenceAndCompleteAsync(
             [new PublicationToSequence(publication, records[0].Payload)],
-            [new Dictionary<string, string> { ["traceparent"] = traceparent }], read, _log);
+            [new Dictionary<string, string> { ["traceparent"] = traceparent }], read);
 
         Assert.NotNull(results);
         var entry = Assert.Single(await _mux.GetDatabase().StreamRangeAsync(SequencedStream("chat:traced")));
@@ -160,7 +160,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         await Task.WhenAll(filling);
         var (records, read) = await ReadAsync(Publication("chat:full"));
 
-        Assert.False(await _handler.TryHandleAndAcknowledgeAsync(records, read, default));
+        Assert.False(await _handler.TryHandleAndCompleteAsync(records, read, default));
         Assert.Equal(1, await PendingAsync());
         Assert.Equal(_log.RedisStreamMaxLength, await _mux.GetDatabase().StreamLengthAsync(sink));
         // The ordinary path is refused too, as an outage: retried until history catches up, never dead-lettered.
@@ -176,7 +176,7 @@ public sealed class AtomicBatchTests : IAsyncLifetime
     }
 
     /// <summary>Appends the publications to the log and reads them as <see cref="Reader"/>, which holds the lease.</summary>
-    private async Task<(List<LogRecord> Records, RedisStreamsBatch Read)> ReadAsync(params PublicationEnvelope[] publications)
+    private async Task<(List<LogRecord> Records, RedisStreamsBatchCompletion Read)> ReadAsync(params PublicationEnvelope[] publications)
     {
         var db = _mux.GetDatabase();
         // One partition for the whole batch keeps the test to one lease.
@@ -199,8 +199,8 @@ public sealed class AtomicBatchTests : IAsyncLifetime
 
         var entries = await db.StreamReadGroupAsync(stream, LogTopics.FanoutGroup, Reader, StreamPosition.NewMessages);
         Assert.Equal(publications.Length, entries.Length);
-        var read = new RedisStreamsBatch(Reader, LogTopics.FanoutGroup,
-            [new RedisStreamsBatchPartition(lease, stream, [.. entries.Select(e => e.Id)])]);
+        var read = new RedisStreamsBatchCompletion(Reader, LogTopics.FanoutGroup, LogTopics.Publications,
+            [new RedisStreamsBatchPartition(lease, stream, [.. entries.Select(e => e.Id)])], _log);
         return (records, read);
     }
 

@@ -194,7 +194,7 @@ public sealed class ChannelSequencerTests : IAsyncLifetime
     public async Task Handler_sends_history_channels_on_to_the_sequenced_topic()
     {
         var producer = new RedisStreamsLogProducer(_mux, Options.Create(new MessagingOptions()));
-        var handler = new PublicationSequencingHandler(_sequencer, producer, Options.Create(new MessagingOptions()));
+        var handler = new PublicationSequencingHandler(_sequencer, producer);
         var kept = Publication("chat:h");
         var ephemeral = Publication("live:h");
         await handler.HandleAsync(

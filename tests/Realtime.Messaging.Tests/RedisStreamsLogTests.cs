@@ -434,7 +434,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
     }
 
     /// <summary>Completes a batch itself (handling and acknowledging it), declines it or fails, as told.</summary>
-    private sealed class AtomicHandler(string topic, IConnectionMultiplexer redis) : IRedisStreamsBatchHandler
+    private sealed class AtomicHandler(string topic, IConnectionMultiplexer redis) : ITransactionalLogHandler
     {
         public ConcurrentQueue<LogRecord> Completed { get; } = new();
         public ConcurrentQueue<LogRecord> Received { get; } = new();
@@ -453,7 +453,7 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
             return Task.CompletedTask;
         }
 
-        public async Task<bool> TryHandleAndAcknowledgeAsync(IReadOnlyList<LogRecord> batch, RedisStreamsBatch read, CancellationToken cancellationToken)
+        public async Task<bool> TryHandleAndCompleteAsync(IReadOnlyList<LogRecord> batch, LogBatchCompletion completion, CancellationToken cancellationToken)
         {
             Offered++;
             switch (Next)
@@ -464,11 +464,13 @@ public sealed class RedisStreamsLogTests : IAsyncLifetime
                     throw new RedisServerException(RedisErrorKind.UnknownError, CommandFlags.None, "ERR the script failed");
             }
 
-            Assert.Equal("group", read.Group);
+            var read = Assert.IsType<RedisStreamsBatchCompletion>(completion);
+            Assert.Equal("group", read.ConsumerGroup);
+            Assert.Equal(topic, read.Topic);
             foreach (var partition in read.Partitions)
             {
                 Assert.Equal(read.Reader, (string?)await redis.GetDatabase().StringGetAsync(partition.Lease));
-                await redis.GetDatabase().StreamAcknowledgeAsync(partition.Stream, read.Group, partition.EntryIds);
+                await redis.GetDatabase().StreamAcknowledgeAsync(partition.Stream, read.ConsumerGroup, partition.EntryIds);
             }
 
             foreach (var record in batch)

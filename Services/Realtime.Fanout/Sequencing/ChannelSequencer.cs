@@ -4,7 +4,6 @@ using Realtime.Channels;
 using Realtime.Delivery;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
-using Realtime.Messaging.RedisStreams;
 using StackExchange.Redis;
 using Realtime.Redis;
 
@@ -26,7 +25,7 @@ internal sealed class ChannelSequencer(
     /// <summary>Most publications one script call sequences (bounds the time Redis spends in one script).</summary>
     public const int MaxPerCall = 256;
 
-    private static readonly string Script = LoadScript();
+    private static readonly RedisScriptWithPart Script = new(LoadScript());
     private bool? _cluster;
 
     public async Task<SequencingResult> SequenceAsync(PublicationEnvelope publication, ReadOnlyMemory<byte> payload) =>
@@ -86,8 +85,8 @@ internal sealed class ChannelSequencer(
 
     private async Task RunAsync(IReadOnlyList<PublicationToSequence> batch, List<int> group, int start, int count, SequencingResult[] results, bool streamsStarted)
     {
-        var (keys, args) = Arguments(batch, group, start, count, atomic: null);
-        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
+        var (keys, args) = Arguments(batch, group, start, count, completion: null);
+        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script.For(null), keys, args))!;
         List<int>? unstarted = null;
         for (var n = 0; n < count; n++)
         {
@@ -115,18 +114,18 @@ internal sealed class ChannelSequencer(
     }
 
     /// <summary>
-    /// Sequences a batch read from the Redis Streams log and, in the same script call, checks that
-    /// the reader still holds the batch's partitions, appends the sequenced publications of
-    /// history-keeping channels to the sequenced topic (records carrying <paramref name="headers"/>)
-    /// and acknowledges the batch. Null when it did nothing: a lease lost or another reader's
-    /// entries pending, a channel's stream not started, the sequenced topic full, a batch too large
-    /// for one call, Redis Cluster.
+    /// Sequences a batch read from the log and, in the same script call, carries out the log's
+    /// <paramref name="completion"/>: its checks first (the reader still holds the batch), then,
+    /// after the sequencing, the sequenced publications of history-keeping channels as output
+    /// records for the sequenced topic (carrying <paramref name="headers"/>) and the batch's
+    /// acknowledgement. Null when it did nothing: the completion's checks failed, a channel's
+    /// stream not started, a batch too large for one call, Redis Cluster.
     /// </summary>
-    public async Task<SequencingResult[]?> TrySequenceAndAcknowledgeAsync(IReadOnlyList<PublicationToSequence> batch,
-        IReadOnlyList<IReadOnlyDictionary<string, string>> headers, RedisStreamsBatch read, MessagingOptions log)
+    public async Task<SequencingResult[]?> TrySequenceAndCompleteAsync(IReadOnlyList<PublicationToSequence> batch,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> headers, IRedisScriptPart completion)
     {
         _cluster ??= RedisTopology.IsCluster(redis);
-        if (_cluster == true || batch.Count > MaxPerCall || read.Partitions.Count == 0)
+        if (_cluster == true || batch.Count > MaxPerCall)
         {
             return null;
         }
@@ -137,11 +136,11 @@ internal sealed class ChannelSequencer(
             all.Add(i);
         }
 
-        var (keys, args) = Arguments(batch, all, 0, batch.Count, new AtomicBatch(read, headers, log));
-        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
+        var (keys, args) = Arguments(batch, all, 0, batch.Count, new Completion(completion, headers));
+        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script.For(completion), keys, args))!;
         if (reply.Length == 1)
         {
-            // {'fenced'}, {'unstarted'} or {'full'}: nothing was written.
+            // The completion's reason ('fenced', 'full') or 'unstarted': nothing was written.
             return null;
         }
 
@@ -156,29 +155,17 @@ internal sealed class ChannelSequencer(
     }
 
     /// <summary>The script's keys and arguments (layout in <c>sequence.lua</c>) for <paramref name="count"/> publications of a group.</summary>
-    private (RedisKey[] Keys, RedisValue[] Args) Arguments(IReadOnlyList<PublicationToSequence> batch, List<int> group, int start, int count, AtomicBatch? atomic)
+    private (RedisKey[] Keys, RedisValue[] Args) Arguments(IReadOnlyList<PublicationToSequence> batch, List<int> group, int start, int count, Completion? completion)
     {
-        var fenced = atomic?.Read.Partitions ?? [];
-        var keys = new List<RedisKey>(2 * fenced.Count + 3 * count + 1);
-        var args = new List<RedisValue>(9 + 6 * count);
-        var sinks = new List<RedisKey>();
-        args.Add((long)fanout.Value.DeduplicationWindow.TotalSeconds);
-        args.Add((long)delivery.Value.StreamMetaTtl.TotalSeconds);
-        args.Add(delivery.Value.ShardedPubSub ? "1" : "0");
-        args.Add(fenced.Count);
-        args.Add(count);
-        args.Add(0); // sequenced-topic streams: known once the publications are laid out
-        args.Add(atomic?.Read.Reader ?? "");
-        args.Add(atomic?.Read.Group ?? "");
-        args.Add(atomic?.Log.RedisStreamMaxLength ?? 0);
-        foreach (var partition in fenced)
+        var keys = new List<RedisKey>(3 * count);
+        var args = new List<RedisValue>(5 + 8 * count)
         {
-            keys.Add(partition.Lease);
-            keys.Add(partition.Stream);
-            args.Add(partition.EntryIds.Length);
-            args.AddRange(partition.EntryIds);
-        }
-
+            (long)fanout.Value.DeduplicationWindow.TotalSeconds,
+            (long)delivery.Value.StreamMetaTtl.TotalSeconds,
+            delivery.Value.ShardedPubSub ? "1" : "0",
+            count,
+            completion is null ? "0" : "1",
+        };
         for (var n = 0; n < count; n++)
         {
             var index = group[start + n];
@@ -191,21 +178,10 @@ internal sealed class ChannelSequencer(
             args.Add(options.HistoryEnabled ? options.HistorySize : 0);
             args.Add((long)Math.Ceiling(options.HistoryTtl.TotalSeconds));
             args.Add(ChannelKeys.DeliveryName(publication.Channel));
-            var sink = 0;
-            if (atomic is not null && options.HistoryEnabled)
-            {
-                var stream = RedisStreamKeys.Partition(LogTopics.Sequenced, RedisStreamKeys.PartitionOf(publication.Channel, atomic.Log.RedisStreamPartitions));
-                sink = sinks.IndexOf(stream) + 1;
-                if (sink == 0)
-                {
-                    sinks.Add(stream);
-                    sink = sinks.Count;
-                }
-            }
-
-            args.Add(sink);
+            // The history service reads the sequenced topic: only history-keeping channels go there.
+            args.Add(completion is not null && options.HistoryEnabled ? completion.Part.OutputSlot(LogTopics.Sequenced, publication.Channel) : 0);
             args.Add(publication.Channel);
-            var headers = atomic?.Headers[index] ?? LogRecord.NoHeaders;
+            var headers = completion?.Headers[index] ?? LogRecord.NoHeaders;
             args.Add(headers.Count);
             foreach (var (name, value) in headers)
             {
@@ -214,13 +190,11 @@ internal sealed class ChannelSequencer(
             }
         }
 
-        keys.AddRange(sinks);
-        args[5] = sinks.Count;
-        return ([.. keys], [.. args]);
+        return RedisScriptWithPart.Arguments(completion?.Part, keys, args);
     }
 
-    /// <summary>What a batch sequenced atomically with its log read adds to the script call.</summary>
-    private sealed record AtomicBatch(RedisStreamsBatch Read, IReadOnlyList<IReadOnlyDictionary<string, string>> Headers, MessagingOptions Log);
+    /// <summary>What completing a log batch adds to the script call: the log's part and each record's headers.</summary>
+    private sealed record Completion(IRedisScriptPart Part, IReadOnlyList<IReadOnlyDictionary<string, string>> Headers);
 
     /// <summary>
     /// First use of a channel, or Redis lost it: start each such stream from the durable maximum,

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Realtime.Messaging.Log;
 using Realtime.Messaging.Publications;
-using Realtime.Messaging.RedisStreams;
 using Realtime.Messaging.Telemetry;
 using Realtime.Fanout.Telemetry;
 using Realtime.Delivery;
@@ -14,12 +12,13 @@ namespace Realtime.Fanout.Sequencing;
 /// Consumes the publication log: sequences and delivers a batch of publications in one script
 /// call, then hands the sequenced publications of history-keeping channels on to the history
 /// service in one append. The batch is acknowledged only after both steps, so a crash anywhere
-/// replays it; sequencing deduplicates. On the Redis Streams log (standalone Redis) all of it,
-/// with the lease check and the acknowledgement, is one script call: one round trip per batch
-/// after the read instead of four, and one hop fewer between a publish and its delivery.
+/// replays it; sequencing deduplicates. When the log's completion of a batch is a part of a Redis
+/// script (the log on Redis Streams, standalone Redis), all of it, with the log's checks and its
+/// acknowledgement, is one script call: one round trip per batch after the read instead of four,
+/// and one hop fewer between a publish and its delivery.
 /// </summary>
-internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log, IOptions<MessagingOptions> messaging)
-    : IRedisStreamsBatchHandler
+internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, ILogProducer log)
+    : ITransactionalLogHandler
 {
     private static readonly KeyValuePair<string, object?> SequencedDestination = new("messaging.destination.name", LogTopics.Sequenced);
 
@@ -65,9 +64,9 @@ internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, I
         }
     }
 
-    public async Task<bool> TryHandleAndAcknowledgeAsync(IReadOnlyList<LogRecord> batch, RedisStreamsBatch read, CancellationToken cancellationToken)
+    public async Task<bool> TryHandleAndCompleteAsync(IReadOnlyList<LogRecord> batch, LogBatchCompletion completion, CancellationToken cancellationToken)
     {
-        if (batch.Count > ChannelSequencer.MaxPerCall)
+        if (completion is not IRedisScriptPart part || batch.Count > ChannelSequencer.MaxPerCall)
         {
             return false;
         }
@@ -81,7 +80,7 @@ internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, I
                 headers[i] = HeadersOf(activities?[i]);
             }
 
-            var results = await sequencer.TrySequenceAndAcknowledgeAsync(publications, headers, read, messaging.Value);
+            var results = await sequencer.TrySequenceAndCompleteAsync(publications, headers, part);
             if (results is null)
             {
                 return false;
@@ -94,7 +93,7 @@ internal sealed class PublicationSequencingHandler(ChannelSequencer sequencer, I
                 appended += results[i].Publication.Offset > 0 ? 1 : 0;
             }
 
-            // The script appended these for history itself: counted as the log producer counts its own appends.
+            // The log's part of the script appended these for history: counted as the log producer counts its own appends.
             MessagingTelemetry.Appended.Add(appended, SequencedDestination);
             return true;
         }

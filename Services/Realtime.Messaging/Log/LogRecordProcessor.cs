@@ -38,7 +38,7 @@ public sealed partial class LogRecordProcessor(ILogHandler handler, ILogProducer
         }
     }
 
-    /// <summary>Counts records a handler completed outside this processor (see <c>IRedisStreamsBatchHandler</c>).</summary>
+    /// <summary>Counts records a handler completed outside this processor (see <see cref="ITransactionalLogHandler"/>).</summary>
     public void RecordConsumed(int count) => MessagingTelemetry.Consumed.Add(count, _tags);
 
     private async Task HandleOneAsync(LogRecord record, CancellationToken stoppingToken)
