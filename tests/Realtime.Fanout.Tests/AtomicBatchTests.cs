@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Fanout.Sequencing;
@@ -168,6 +169,38 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         Assert.True(TransientFailures.IsTransient(refused));
     }
 
+    [Fact]
+    public async Task The_redis_streams_consumer_completes_the_fanouts_batches_in_the_sequencing_script()
+    {
+        // The handler's own producer counts the appends the ordinary path would make for history.
+        var producer = new CountingProducer(new RedisStreamsLogProducer(_mux, Options.Create(_log)));
+        var handler = new PublicationSequencingHandler(_sequencer, producer);
+        var consumer = new RedisStreamsLogConsumer(handler, _mux, producer, Options.Create(_log), NullLogger<RedisStreamsLogConsumer>.Instance);
+        await _streams.StartAsync("chat:consumed", default);
+        await consumer.StartAsync(default);
+        try
+        {
+            var log = new RedisStreamsLogProducer(_mux, Options.Create(_log));
+            for (var i = 0; i < 3; i++)
+            {
+                var publication = Publication("chat:consumed");
+                await log.AppendAsync(LogTopics.Publications, new LogRecord(publication.Channel, PublicationCodec.Encode(publication), LogRecord.NoHeaders), default);
+            }
+
+            await Eventually.TrueAsync(async () => (await SequencedAsync("chat:consumed")).Count == 3, Timeout, "three publications sequenced for history");
+            await Eventually.TrueAsync(async () => await PendingAsync() == 0, Timeout, "the batches acknowledged");
+        }
+        finally
+        {
+            await consumer.StopAsync(default);
+            consumer.Dispose();
+        }
+
+        Assert.Equal([1UL, 2UL, 3UL], (await SequencedAsync("chat:consumed")).Select(p => p.Offset));
+        // Every record for history came from the script: the step-by-step path never ran.
+        Assert.Equal(0, producer.Appends);
+    }
+
     private async Task AssertNothingWrittenAsync(string channel, int pending = 1)
     {
         Assert.Equal(pending, await PendingAsync());
@@ -255,6 +288,19 @@ public sealed class AtomicBatchTests : IAsyncLifetime
         Data = RawJson.FromString("""{"n":1}"""),
         Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
     };
+
+    private sealed class CountingProducer(ILogProducer inner) : ILogProducer
+    {
+        private int _appends;
+
+        public int Appends => _appends;
+
+        public Task AppendAsync(string topic, LogRecord record, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _appends);
+            return inner.AppendAsync(topic, record, cancellationToken);
+        }
+    }
 
     private sealed class NoDurableTops : IDurableStreamTops
     {
