@@ -23,7 +23,6 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTestBas
         Cluster.CreateTopic("handover", partitions: 6);
         var producer = NewProducer();
         var keys = Enumerable.Range(0, 12).Select(k => $"channel-{k}").ToArray();
-        const int perKey = 150;
         await ProduceRoundsAsync(producer, keys, 0, 50);
 
         var log = new HandledLog();
@@ -32,15 +31,27 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTestBas
         await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("A") >= 100), Timeout, "A to be consuming");
 
         // B joins while records keep coming: the group rebalances and A gives B some partitions.
-        var producing = ProduceRoundsAsync(producer, keys, 50, 100);
+        // Production goes on until B has handled some: on a loaded machine the rebalance can take
+        // seconds, and B's partitions hold nothing for it once A has handled what was there.
+        using var bConsuming = new CancellationTokenSource();
+        var joining = ProduceRoundsUntilAsync(producer, keys, 50, bConsuming.Token);
         var second = await StartConsumerAsync(new TestHandler("handover", log, "B") { Delay = delay }, "B");
-        await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("B") >= 20), Timeout, "B to get partitions");
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("B") >= 20), Timeout, "B to get partitions");
+        }
+        finally
+        {
+            await bConsuming.CancelAsync();
+        }
 
-        // The rebalance can outlast that production, so A is shown keeping its share on records
-        // produced after it: they land on every partition, A's among them.
-        await producing;
+        var produced = await joining;
+
+        // A is shown keeping its share on records produced after the handover: they land on every
+        // partition, A's among them.
         var handledByA = log.CountBy("A");
-        producing = ProduceRoundsAsync(producer, keys, 100, perKey);
+        var perKey = produced + 50;
+        var producing = ProduceRoundsAsync(producer, keys, produced, perKey);
         await Eventually.TrueAsync(() => Task.FromResult(log.CountBy("A") > handledByA), Timeout, "A to keep the rest");
 
         // A leaves: B takes everything over.
@@ -49,14 +60,19 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTestBas
         await CommittedAsync("handover", "group", keys.Length * perKey, "every offset committed");
         await second.DisposeAsync();
 
-        var handled = log.Snapshot();
-        Output.WriteLine($"A handled {handled.Count(h => h.Member == "A")}, B handled {handled.Count(h => h.Member == "B")}, {handled.Count - keys.Length * perKey} redelivered");
-        foreach (var key in keys)
-        {
-            AssertHandedOverInOrder(key, handled.Where(h => h.Record.Key == key).ToList(), perKey, redeliveredOnlyAtHandover: assignor is null);
-        }
+        AssertEveryKeyHandedOverInOrder(log, keys, perKey, redeliveredOnlyAtHandover: assignor is null);
 
         Assert.Equal(HighWatermarks("handover"), Committed("handover", "group"));
+    }
+
+    private void AssertEveryKeyHandedOverInOrder(HandledLog log, string[] keys, int perKey, bool redeliveredOnlyAtHandover)
+    {
+        var handled = log.Snapshot();
+        Output.WriteLine($"{perKey} records per key; A handled {handled.Count(h => h.Member == "A")}, B handled {handled.Count(h => h.Member == "B")}, {handled.Count - keys.Length * perKey} redelivered");
+        foreach (var key in keys)
+        {
+            AssertHandedOverInOrder(key, handled.Where(h => h.Record.Key == key).ToList(), perKey, redeliveredOnlyAtHandover);
+        }
     }
 
     /// <summary>
@@ -91,13 +107,34 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTestBas
         Assert.True(switches <= 1 && (switches == 0 || members[0] == "A"), "members interleaved: " + shown);
     }
 
+    /// <summary>
+    /// Produces a round every 20 ms (about what the two members handle together, so the backlog
+    /// stays small however long the rebalance takes) from <paramref name="from"/> until told to
+    /// stop or for 20 s; returns the round it stopped before.
+    /// </summary>
+    private static async Task<int> ProduceRoundsUntilAsync(ILogProducer producer, string[] keys, int from, CancellationToken stop)
+    {
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        var round = from;
+        while (!stop.IsCancellationRequested && round < from + 1_000)
+        {
+            await ProduceRoundAsync(producer, keys, round++);
+            await pace.WaitForNextTickAsync(CancellationToken.None);
+        }
+
+        return round;
+    }
+
     private static async Task ProduceRoundsAsync(ILogProducer producer, string[] keys, int from, int to)
     {
         await Task.Yield();
         for (var i = from; i < to; i++)
         {
-            // One record per key in flight at a time: each key's records are appended in order.
-            await Task.WhenAll(keys.Select(key => AppendAsync(producer, "handover", key, $"{key}:{i}")));
+            await ProduceRoundAsync(producer, keys, i);
         }
     }
+
+    // One record per key in flight at a time: each key's records are appended in order.
+    private static Task ProduceRoundAsync(ILogProducer producer, string[] keys, int round) =>
+        Task.WhenAll(keys.Select(key => AppendAsync(producer, "handover", key, $"{key}:{round}")));
 }
