@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -8,7 +7,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What every Realtime.Aspire service shares: telemetry, health endpoints, service discovery,
 /// resilient HTTP clients and a bounded graceful shutdown. Each service's Program.cs calls
-/// <see cref="AddServiceDefaults{TBuilder}"/> first and <see cref="MapDefaultEndpoints"/> last.
+/// <see cref="AddServiceDefaults{TBuilder}"/> first and <see cref="HealthCheckExtensions.MapDefaultEndpoints"/> last.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {

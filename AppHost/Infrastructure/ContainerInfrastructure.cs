@@ -34,6 +34,7 @@ internal static class ContainerInfrastructure
         return new BackingServices(redis, database, kafka, LogTransport: "Kafka", [redis, postgres, kafka]);
     }
 
+    /// <param name="builder">The AppHost's builder.</param>
     /// <param name="advertisedHost">
     /// Where clients find the broker: the host (services run as local processes) or the
     /// container's own name (services are containers next to it in a deployment).

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Realtime.Channels;
 
 namespace Realtime.Channels.Tests;
 

@@ -1,5 +1,3 @@
-using Realtime.Client;
-
 namespace Realtime.Client.Tests;
 
 public sealed class BackoffTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Realtime.Client;
-
 namespace Realtime.Client.Tests;
 
 /// <summary>The client against a scripted server: ordering, deduplication, recovery positions, heartbeats, close codes.</summary>

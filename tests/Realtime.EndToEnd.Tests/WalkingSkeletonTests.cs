@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using Realtime.Testing;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Fanout.Sequencing;

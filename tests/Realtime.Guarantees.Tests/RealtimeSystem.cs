@@ -52,7 +52,9 @@ public sealed class RealtimeSystem : IAsyncDisposable
 
     public Uri WebSocket(int gateway) => new($"ws://127.0.0.1:{Gateways[gateway].Port}/connection/websocket");
 
-    /// <summary>Starts the system; <paramref name="settings"/> (environment form) override the suite's configuration.</summary>
+    /// <summary>Starts the system.</summary>
+    /// <param name="transport">The publication log's transport.</param>
+    /// <param name="settings">Settings in environment form that override the suite's configuration.</param>
     /// <param name="persistentRedis">Redis with its append-only file synced on every write, so <see cref="RestartRedisAsync"/> keeps the data.</param>
     public static async Task<RealtimeSystem> StartAsync(LogTransportKind transport, IReadOnlyDictionary<string, string>? settings = null, bool persistentRedis = false)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Dapr;
-using Dapr.Client;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Realtime.Messaging.Log;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Realtime.Channels;
 using Realtime.Contracts;
 using Realtime.Delivery;
-using Realtime.Presence;
 using Realtime.Presence.Store;
 using Realtime.Testing;
 using StackExchange.Redis;

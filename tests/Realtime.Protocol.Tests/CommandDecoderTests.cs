@@ -1,5 +1,4 @@
 using System.Text;
-using Realtime.Protocol;
 using Realtime.Protocol.Commands;
 
 namespace Realtime.Protocol.Tests;

@@ -24,6 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <param name="port">The port to listen on (a restart reuses it); null picks a free one.</param>
     /// <param name="persistent">
     /// Keep every write in an append-only file synced on each write (as production runs Redis
     /// under the guarantees), so <see cref="RestartAsync"/> comes back with the data.

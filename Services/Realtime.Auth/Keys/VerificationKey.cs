@@ -10,6 +10,9 @@ internal sealed class VerificationKey
 {
     private readonly string[] _algorithms;
 
+    /// <param name="key">The public key or shared secret.</param>
+    /// <param name="algorithms">The signing algorithms this key may verify; a token naming another is refused.</param>
+    /// <param name="options">Issuer, audience and clock skew the token must satisfy.</param>
     /// <param name="signatureValidator">Replaces the library's signature check (see <see cref="ShortHmacSignature"/>).</param>
     public VerificationKey(SecurityKey key, string[] algorithms, TokenKeyOptions options, SignatureValidator? signatureValidator = null)
     {

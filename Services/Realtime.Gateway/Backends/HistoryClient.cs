@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text;
 using Realtime.Contracts;
 using Realtime.Messaging.Publications;

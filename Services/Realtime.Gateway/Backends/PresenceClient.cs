@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Realtime.Contracts;
 using Realtime.Protocol;

@@ -1,5 +1,4 @@
 using Realtime.Delivery;
-using Realtime.Messaging.Publications;
 
 namespace Realtime.Gateway.Backends;
 

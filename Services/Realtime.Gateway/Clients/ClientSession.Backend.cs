@@ -2,7 +2,6 @@ using Realtime.Gateway.Proxy;
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
-using Realtime.Protocol.Replies;
 
 namespace Realtime.Gateway.Clients;
 

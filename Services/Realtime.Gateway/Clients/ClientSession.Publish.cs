@@ -5,7 +5,6 @@ using Realtime.Messaging.Log;
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
-using Realtime.Protocol.Replies;
 
 namespace Realtime.Gateway.Clients;
 

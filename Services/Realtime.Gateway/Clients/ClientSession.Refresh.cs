@@ -1,4 +1,3 @@
-using Realtime.Gateway.Proxy;
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;

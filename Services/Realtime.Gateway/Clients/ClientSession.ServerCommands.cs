@@ -1,7 +1,6 @@
 using Realtime.Protocol;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
-using Realtime.Protocol.Replies;
 
 namespace Realtime.Gateway.Clients;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Realtime.Gateway.Transport;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Realtime.Gateway.Clients;
-using Realtime.Gateway.Telemetry;
 using Realtime.Delivery.Control;
 using StackExchange.Redis;
 

@@ -7,6 +7,7 @@ namespace Realtime.Gateway.Hub;
 /// the channel's previous publication; and the same in Protobuf for Protobuf subscribers (whose
 /// full push is also their delta base: bytes need no string form).
 /// </summary>
+/// <param name="Json">The plain JSON push, encoded once for every JSON subscriber.</param>
 /// <param name="Sequence">The publication's place among the channel's publications on this node,
 /// so a subscriber can tell whether the delta's base is the publication it last received.</param>
 internal sealed record PublicationFrames(ReadOnlyMemory<byte> Json, long Sequence)

@@ -31,7 +31,7 @@ internal static partial class ClientAdmission
 
     /// <summary>
     /// Decides on an upgrade request. An admitted socket is counted against the node's limit:
-    /// the caller must end it through <see cref="ServeAsync"/>, or release it with
+    /// the caller must end it through <see cref="ServeAsync(ClientTransport, GatewayNode, Dictionary{string, string}?)"/>, or release it with
     /// <see cref="SessionRegistry.CloseSocket"/>.
     /// </summary>
     public static AdmissionVerdict Admit(GatewayNode node, DrainService drain, StringValues origin, ILogger logger)

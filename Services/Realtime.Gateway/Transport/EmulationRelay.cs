@@ -1,5 +1,4 @@
 using System.Text;
-using Realtime.Gateway.Clients;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Emulation;
 using StackExchange.Redis;

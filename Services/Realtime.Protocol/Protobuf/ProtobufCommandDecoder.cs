@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Realtime.Protocol.Commands;
-using Wire = Realtime.Protocol.Protobuf.Wire;
 
 namespace Realtime.Protocol.Protobuf;
 

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Replies;
-using Wire = Realtime.Protocol.Protobuf.Wire;
 
 namespace Realtime.Protocol.Protobuf;
 

@@ -4,7 +4,7 @@ namespace Realtime.Bench.Scenarios;
 
 /// <summary>
 /// The common shape of the publishing scenarios: connect, publish through a warm-up, measure a
-/// window (during which <paramref name="during"/> may disturb the system), stop, drain, count.
+/// window (during which a scenario's <c>during</c> step may disturb the system), stop, drain, count.
 /// </summary>
 internal static class TimedPublishing
 {

@@ -1,6 +1,7 @@
 namespace Realtime.Bench.Tests.StandIn;
 
 /// <summary>One publication on its way to one subscriber of its channel.</summary>
+/// <param name="Channel">The channel the publication belongs to.</param>
 /// <param name="Subscriber">The subscriber's place among the channel's subscribers (0: the first to subscribe).</param>
 /// <param name="Offset">The publication's offset in the channel (dense from 1).</param>
 /// <param name="Frame">The push as the stand-in writes it.</param>

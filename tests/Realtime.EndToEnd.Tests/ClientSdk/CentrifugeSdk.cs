@@ -9,6 +9,10 @@ public static class CentrifugeSdk
 {
     private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "ClientSdk", "js");
 
+    /// <param name="scenario">The scenario's name in <c>scenarios.mjs</c>.</param>
+    /// <param name="webSocket">The gateway's WebSocket address.</param>
+    /// <param name="args">The scenario's arguments, passed to it as JSON.</param>
+    /// <param name="timeout">How long the scenario may run (a default when null).</param>
     /// <param name="format">"json" (the SDK's default build) or "protobuf" (its Protobuf build: binary frames).</param>
     /// <param name="transport">"websocket", or the SDK's emulated transports "http_stream" and "sse" (same address).</param>
     public static async Task<JsonObject> RunAsync(string scenario, Uri webSocket, object args, TimeSpan? timeout = null, string format = "json", string transport = "websocket")

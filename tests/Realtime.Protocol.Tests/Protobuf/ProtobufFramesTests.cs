@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Realtime.Protocol.Codes;
 using Realtime.Protocol.Commands;
 using Realtime.Protocol.Protobuf;
