@@ -16,7 +16,7 @@ public sealed class RedisStreamsBatchCompletion(string reader, string group, str
     IReadOnlyList<RedisStreamsBatchPartition> partitions, MessagingOptions options) : LogBatchCompletion, IRedisScriptPart
 {
     private static readonly string Script = LoadScript();
-    private readonly List<RedisKey> _outputs = [];
+    private readonly List<(string Destination, int Partition)> _outputs = [];
 
     public string Reader => reader;
 
@@ -28,13 +28,14 @@ public sealed class RedisStreamsBatchCompletion(string reader, string group, str
 
     public string Lua => Script;
 
+    /// <summary>Called per output record: matched by partition, so a stream's key is built once per batch.</summary>
     public int OutputSlot(string destination, string key)
     {
-        var stream = RedisStreamKeys.Partition(destination, RedisStreamKeys.PartitionOf(key, options.RedisStreamPartitions));
-        var slot = _outputs.IndexOf(stream);
+        var output = (destination, RedisStreamKeys.PartitionOf(key, options.RedisStreamPartitions));
+        var slot = _outputs.IndexOf(output);
         if (slot < 0)
         {
-            _outputs.Add(stream);
+            _outputs.Add(output);
             slot = _outputs.Count - 1;
         }
 
@@ -56,7 +57,10 @@ public sealed class RedisStreamsBatchCompletion(string reader, string group, str
             args.AddRange(partition.EntryIds);
         }
 
-        keys.AddRange(_outputs);
+        foreach (var (destination, partition) in _outputs)
+        {
+            keys.Add(RedisStreamKeys.Partition(destination, partition));
+        }
     }
 
     private static string LoadScript()
